@@ -1,0 +1,29 @@
+/** Housekeeping jobs run by Deno.cron: retention pruning and rollup percentiles. */
+import type { Db } from "./store/db.ts";
+import { pruneChecks } from "./store/checks.ts";
+import { finalizePercentiles, pruneRollups } from "./store/rollups.ts";
+import { log } from "./log.ts";
+
+const DAY = 86_400_000;
+/** Rollups are kept for a year so long-range uptime never needs raw checks. */
+export const ROLLUP_RETENTION_DAYS = 366;
+
+/** Deletes raw checks older than `retentionDays` and rollups older than a year. */
+export function pruneHistory(
+  db: Db,
+  retentionDays: number,
+  now = Date.now(),
+): { checks: number; rollups: number } {
+  const checks = pruneChecks(db, now - retentionDays * DAY);
+  const rollups = pruneRollups(db, now - ROLLUP_RETENTION_DAYS * DAY);
+  // Hand freed pages back to the WAL's checkpoint so the file does not grow without bound.
+  db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+  log.info("maintenance.pruned", { checks, rollups, retentionDays });
+  return { checks, rollups };
+}
+
+/** Computes p95 for hour and day buckets that closed recently. */
+export function finalizeRollups(db: Db, now = Date.now()): number {
+  return finalizePercentiles(db, "hour", now - 2 * DAY, now) +
+    finalizePercentiles(db, "day", now - 3 * DAY, now);
+}

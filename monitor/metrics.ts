@@ -1,0 +1,90 @@
+/** Prometheus text exposition of the monitor's own figures. */
+import type { RecordedCheck } from "./recorder.ts";
+import { LAG_BUCKETS_MS, type SchedulerStats } from "./scheduler.ts";
+import type { MonitorStatus } from "./types.ts";
+
+const LATENCY_BUCKETS_S = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** Escapes a Prometheus label value. */
+function label(v: string): string {
+  return v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
+}
+
+/** Counters fed by the recorder since the process started. */
+export class CheckMetrics {
+  #checks = new Map<string, { id: number; name: string; result: string; n: number }>();
+  #latencyBuckets = LATENCY_BUCKETS_S.map(() => 0);
+  #latencyCount = 0;
+  #latencySum = 0;
+  #lastLatency = new Map<number, { name: string; seconds: number }>();
+
+  /** Counts one recorded check (wire to `CheckRecorder.onRecorded`). */
+  observe(e: RecordedCheck): void {
+    const result = e.check.ok ? "up" : "down";
+    const key = `${e.monitor.id}:${result}`;
+    const c = this.#checks.get(key) ?? { id: e.monitor.id, name: e.monitor.name, result, n: 0 };
+    c.n++;
+    c.name = e.monitor.name;
+    this.#checks.set(key, c);
+    const s = e.check.latencyMs / 1000;
+    this.#latencyCount++;
+    this.#latencySum += s;
+    LATENCY_BUCKETS_S.forEach((b, i) => {
+      if (s <= b) this.#latencyBuckets[i]++;
+    });
+    this.#lastLatency.set(e.monitor.id, { name: e.monitor.name, seconds: s });
+  }
+
+  /** Renders everything in Prometheus text format 0.0.4. */
+  render(scheduler: SchedulerStats, statusCounts: Record<MonitorStatus, number>): string {
+    const out: string[] = [];
+    out.push("# HELP shc_checks_total Checks run since start, by monitor and result.");
+    out.push("# TYPE shc_checks_total counter");
+    for (const c of this.#checks.values()) {
+      out.push(
+        `shc_checks_total{monitor_id="${c.id}",monitor="${
+          label(c.name)
+        }",result="${c.result}"} ${c.n}`,
+      );
+    }
+    out.push("# HELP shc_check_latency_seconds Probe latency of every check.");
+    out.push("# TYPE shc_check_latency_seconds histogram");
+    LATENCY_BUCKETS_S.forEach((b, i) =>
+      out.push(`shc_check_latency_seconds_bucket{le="${b}"} ${this.#latencyBuckets[i]}`)
+    );
+    out.push(`shc_check_latency_seconds_bucket{le="+Inf"} ${this.#latencyCount}`);
+    out.push(`shc_check_latency_seconds_sum ${this.#latencySum}`);
+    out.push(`shc_check_latency_seconds_count ${this.#latencyCount}`);
+    out.push("# HELP shc_monitor_last_latency_seconds Latency of each monitor's latest check.");
+    out.push("# TYPE shc_monitor_last_latency_seconds gauge");
+    for (const [id, l] of this.#lastLatency) {
+      out.push(
+        `shc_monitor_last_latency_seconds{monitor_id="${id}",monitor="${
+          label(l.name)
+        }"} ${l.seconds}`,
+      );
+    }
+    out.push("# HELP shc_scheduler_lag_seconds Delay between a check's due time and its start.");
+    out.push("# TYPE shc_scheduler_lag_seconds histogram");
+    for (const b of LAG_BUCKETS_MS) {
+      out.push(
+        `shc_scheduler_lag_seconds_bucket{le="${b / 1000}"} ${scheduler.lagBuckets.get(b) ?? 0}`,
+      );
+    }
+    out.push(`shc_scheduler_lag_seconds_bucket{le="+Inf"} ${scheduler.checksStarted}`);
+    out.push(`shc_scheduler_lag_seconds_sum ${scheduler.lagSumMs / 1000}`);
+    out.push(`shc_scheduler_lag_seconds_count ${scheduler.checksStarted}`);
+    out.push("# HELP shc_scheduler_checks_in_flight Probes running now.");
+    out.push("# TYPE shc_scheduler_checks_in_flight gauge");
+    out.push(`shc_scheduler_checks_in_flight ${scheduler.running}`);
+    out.push("# HELP shc_scheduler_checks_queued Checks due but waiting for a free slot.");
+    out.push("# TYPE shc_scheduler_checks_queued gauge");
+    out.push(`shc_scheduler_checks_queued ${scheduler.queued}`);
+    out.push("# HELP shc_monitors Monitors by status.");
+    out.push("# TYPE shc_monitors gauge");
+    for (const [status, n] of Object.entries(statusCounts)) {
+      out.push(`shc_monitors{status="${status}"} ${n}`);
+    }
+    return out.join("\n") + "\n";
+  }
+}

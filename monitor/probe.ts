@@ -1,0 +1,13 @@
+/** Entry point for one check: dispatches on the target kind. */
+
+import { type HttpProbeOptions, probeHttp } from "./probe_http.ts";
+import { probeTcp } from "./probe_tcp.ts";
+import type { ProbeResult, ProbeTarget } from "./types.ts";
+
+/** Options for {@link probe}; `maxBodyBytes` only applies to http targets. */
+export type ProbeOptions = HttpProbeOptions;
+
+/** Probes a target of either kind; a down target is a result, never an exception. */
+export function probe(target: ProbeTarget, options: ProbeOptions = {}): Promise<ProbeResult> {
+  return target.kind === "tcp" ? probeTcp(target, options) : probeHttp(target, options);
+}

@@ -1,0 +1,124 @@
+/** Builds the running service from a config: database, services, scheduler and cron jobs. */
+import type { Config } from "./config.ts";
+import { type Db, openDb } from "./store/db.ts";
+import { MonitorService, type ProbeFn } from "./service.ts";
+import { Accounts } from "./accounts.ts";
+import { Scheduler } from "./scheduler.ts";
+import { CheckMetrics } from "./metrics.ts";
+import { finalizeRollups, pruneHistory } from "./maintenance.ts";
+import { probe as realProbe } from "./probe.ts";
+import { getState } from "./store/state.ts";
+import { log } from "./log.ts";
+import { getMonitor } from "./store/monitors.ts";
+import type { MonitorStatus } from "./types.ts";
+import { stmt } from "./store/statements.ts";
+
+/** Everything the routes and the CLI need, wired together. */
+export interface Runtime {
+  config: Config;
+  db: Db;
+  service: MonitorService;
+  accounts: Accounts;
+  scheduler: Scheduler;
+  metrics: CheckMetrics;
+  startedAt: number;
+  /** Monitor counts by status, for /metrics and the summary bar. */
+  statusCounts(): Record<MonitorStatus, number>;
+  /** Starts the scheduler and (unless disabled) the cron jobs. */
+  start(): void;
+  /** Stops cron jobs and the scheduler, waits for probes in flight, closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Options mostly for tests. */
+export interface RuntimeOptions {
+  probe?: ProbeFn;
+  /** Register Deno.cron jobs (a process can register each name only once). Default true. */
+  cron?: boolean;
+}
+
+/** Opens the database and builds the services; nothing runs until `start()`. */
+export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtime {
+  const db = openDb(config.databasePath);
+  const service = new MonitorService({ db, probe: opts.probe ?? realProbe });
+  const accounts = new Accounts(db);
+  const metrics = new CheckMetrics();
+  service.recorder.onRecorded((e) => metrics.observe(e));
+  const scheduler = new Scheduler({
+    concurrency: config.checkConcurrency,
+    loadActive: () => service.list().filter((v) => v.monitor.active),
+    loadOne: (id) => {
+      const monitor = getMonitor(db, id);
+      return monitor?.active ? { monitor, state: getState(db, id) } : null;
+    },
+    runCheck: async (monitor, signal) => (await service.runCheck(monitor, signal)).state,
+  });
+  service.onChange((id) => scheduler.refresh(id));
+
+  const crons = new AbortController();
+  const cronJobs: Promise<void>[] = [];
+  const guarded = (name: string, job: () => void) => () => {
+    try {
+      job();
+    } catch (err) {
+      // Logged and swallowed: Deno.cron would otherwise retry a failing job in a tight loop.
+      log.error("cron.failed", { job: name, error: err });
+    }
+  };
+
+  return {
+    config,
+    db,
+    service,
+    accounts,
+    scheduler,
+    metrics,
+    startedAt: Date.now(),
+    statusCounts() {
+      const counts: Record<MonitorStatus, number> = { up: 0, down: 0, pending: 0, paused: 0 };
+      const rows = stmt(
+        db,
+        `SELECT CASE WHEN m.active = 0 THEN 'paused' ELSE coalesce(s.state, 'pending') END AS status,
+                count(*) AS n
+         FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id GROUP BY 1`,
+      ).all() as { status: MonitorStatus; n: number }[];
+      for (const r of rows) counts[r.status] = r.n;
+      return counts;
+    },
+    start() {
+      scheduler.start();
+      if (opts.cron === false) return;
+      const signal = crons.signal;
+      cronJobs.push(
+        Deno.cron(
+          "scheduler-tick",
+          "* * * * *",
+          { signal },
+          guarded("scheduler-tick", () => scheduler.tick()),
+        ),
+        Deno.cron(
+          "rollup-percentiles",
+          "7 * * * *",
+          { signal },
+          guarded("rollup-percentiles", () => {
+            finalizeRollups(db);
+          }),
+        ),
+        Deno.cron(
+          "retention-prune",
+          "17 3 * * *",
+          { signal },
+          guarded("retention-prune", () => {
+            pruneHistory(db, config.retentionDays);
+          }),
+        ),
+      );
+    },
+    async stop() {
+      crons.abort();
+      await Promise.allSettled(cronJobs);
+      await scheduler.stop();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,267 @@
+/** The façade routes and the CLI call: monitors, their checks, incidents and uptime. */
+import type {
+  Check,
+  Incident,
+  Monitor,
+  MonitorState,
+  MonitorStatus,
+  ProbeResult,
+} from "./types.ts";
+import { type Db, transaction } from "./store/db.ts";
+import * as monitors from "./store/monitors.ts";
+import { getCheck, recentChecks } from "./store/checks.ts";
+import { listIncidents } from "./store/incidents.ts";
+import { allStates, getState, initialState } from "./store/state.ts";
+import {
+  monitorUptime,
+  type Period,
+  type Rollup,
+  rollupSeries,
+  uptimeCounts,
+} from "./store/rollups.ts";
+import { CheckRecorder, type RecordedCheck } from "./recorder.ts";
+import { type MonitorInput, monitorToInput, validateMonitor } from "./validate.ts";
+import { NotFoundError, ValidationError } from "./errors.ts";
+import type { ProbeTarget } from "./types.ts";
+
+/** Probes a target; the service is given one so tests can swap it. */
+export type ProbeFn = (
+  target: ProbeTarget,
+  options?: { signal?: AbortSignal },
+) => Promise<ProbeResult>;
+
+/** A monitor with what the UI and API show about it. */
+export interface MonitorView {
+  monitor: Monitor;
+  state: MonitorState;
+  status: MonitorStatus;
+  lastCheck: Check | null;
+}
+
+/** Uptime percentages (null when there were no checks) over the standard windows. */
+export interface UptimeSummary {
+  h24: number | null;
+  d7: number | null;
+  d30: number | null;
+  d90: number | null;
+}
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/** Told about every create, edit, pause or delete (the scheduler listens). */
+export type ChangeListener = (monitorId: number) => void;
+
+/** The monitor service. */
+export class MonitorService {
+  readonly db: Db;
+  readonly recorder: CheckRecorder;
+  #probe: ProbeFn;
+  #now: () => number;
+  #changeListeners: ChangeListener[] = [];
+  /** Checks in flight per monitor, so "check now" never overlaps a scheduled check's record. */
+  #busy = new Map<number, Promise<RecordedCheck>>();
+
+  constructor(opts: { db: Db; probe: ProbeFn; now?: () => number; recorder?: CheckRecorder }) {
+    this.db = opts.db;
+    this.#probe = opts.probe;
+    this.#now = opts.now ?? Date.now;
+    this.recorder = opts.recorder ?? new CheckRecorder(opts.db);
+  }
+
+  /** Registers a listener for monitor changes. */
+  onChange(listener: ChangeListener): void {
+    this.#changeListeners.push(listener);
+  }
+
+  #changed(id: number): void {
+    for (const l of this.#changeListeners) l(id);
+  }
+
+  #view(monitor: Monitor, state: MonitorState): MonitorView {
+    return {
+      monitor,
+      state,
+      status: monitor.active ? state.state : "paused",
+      lastCheck: state.lastCheckId === null ? null : getCheck(this.db, state.lastCheckId),
+    };
+  }
+
+  /** Every monitor, websites each followed by their internal apps. */
+  list(): MonitorView[] {
+    const states = allStates(this.db);
+    const now = this.#now();
+    return monitors.listMonitors(this.db).map((m) =>
+      this.#view(m, states.get(m.id) ?? initialState(m.id, now))
+    );
+  }
+
+  /** One monitor, or throws NotFoundError. */
+  get(id: number): MonitorView {
+    const m = monitors.getMonitor(this.db, id);
+    if (!m) throw new NotFoundError(`No monitor with id ${id}`);
+    return this.#view(m, getState(this.db, id, this.#now()));
+  }
+
+  /** A monitor's internal apps. */
+  children(id: number): Monitor[] {
+    return monitors.childIds(this.db, id).map((c) => monitors.getMonitor(this.db, c)!);
+  }
+
+  #context(existing?: Monitor, rejectUnknown = false) {
+    return {
+      existing,
+      rejectUnknown,
+      hasChildren: existing ? monitors.childIds(this.db, existing.id).length > 0 : false,
+      getParent: (pid: number) => monitors.getMonitor(this.db, pid),
+    };
+  }
+
+  /** Creates a monitor; throws ValidationError with field messages. First check runs at once. */
+  create(input: MonitorInput, opts: { rejectUnknown?: boolean } = {}): Monitor {
+    const result = validateMonitor(input, this.#context(undefined, opts.rejectUnknown));
+    if (result.errors) throw new ValidationError(result.errors);
+    const monitor = transaction(
+      this.db,
+      () => monitors.insertMonitor(this.db, result.fields, this.#now()),
+    );
+    this.#changed(monitor.id);
+    return monitor;
+  }
+
+  /** Applies a partial update (absent fields keep their values). */
+  update(id: number, patch: MonitorInput, opts: { rejectUnknown?: boolean } = {}): Monitor {
+    const existing = this.get(id).monitor;
+    const input = { ...monitorToInput(existing), ...patch };
+    // An interval change without a retry interval keeps "retry = interval" when they were equal.
+    if (
+      patch.interval_s !== undefined && patch.retry_interval_s === undefined &&
+      existing.retryIntervalS === existing.intervalS
+    ) {
+      delete input.retry_interval_s;
+    }
+    if (patch.interval_s !== undefined && patch.timeout_ms === undefined) {
+      const interval = Number(patch.interval_s);
+      if (Number.isFinite(interval) && existing.timeoutMs > interval * 1000) {
+        input.timeout_ms = interval * 1000;
+      }
+    }
+    const result = validateMonitor(input, this.#context(existing, opts.rejectUnknown));
+    if (result.errors) throw new ValidationError(result.errors);
+    const monitor = transaction(
+      this.db,
+      () => monitors.updateMonitor(this.db, id, result.fields, this.#now()),
+    )!;
+    this.#changed(id);
+    return monitor;
+  }
+
+  /** Pauses or resumes a monitor. */
+  setActive(id: number, active: boolean): Monitor {
+    return this.update(id, { active });
+  }
+
+  /** Deletes a monitor with its internal apps and all history. */
+  remove(id: number): void {
+    const children = monitors.childIds(this.db, id);
+    if (!transaction(this.db, () => monitors.deleteMonitor(this.db, id))) {
+      throw new NotFoundError(`No monitor with id ${id}`);
+    }
+    for (const c of children) this.#changed(c);
+    this.#changed(id);
+  }
+
+  /**
+   * Probes a monitor now and records the result like a scheduled check. Concurrent calls for
+   * the same monitor share one probe.
+   */
+  checkNow(id: number, signal?: AbortSignal): Promise<RecordedCheck> {
+    const monitor = this.get(id).monitor;
+    return this.runCheck(monitor, signal);
+  }
+
+  /** Probes and records one check (used by the scheduler and `checkNow`). */
+  runCheck(monitor: Monitor, signal?: AbortSignal): Promise<RecordedCheck> {
+    const inflight = this.#busy.get(monitor.id);
+    if (inflight) return inflight;
+    const run = (async () => {
+      const checkedAt = this.#now();
+      const result = await this.#probe({
+        kind: monitor.kind,
+        url: monitor.url,
+        timeoutMs: monitor.timeoutMs,
+        expectedStatus: monitor.expectedStatus,
+        ignoreTlsErrors: monitor.ignoreTlsErrors,
+        maxRedirects: monitor.maxRedirects,
+      }, { signal });
+      // Re-read: the monitor may have been edited or deleted while the probe ran.
+      const current = monitors.getMonitor(this.db, monitor.id);
+      if (!current) throw new NotFoundError(`Monitor ${monitor.id} was deleted during its check`);
+      return this.recorder.record(current, result, checkedAt);
+    })();
+    this.#busy.set(monitor.id, run);
+    run.finally(() => this.#busy.delete(monitor.id)).catch(() => {});
+    return run;
+  }
+
+  /** Newest checks first. */
+  checks(id: number, limit = 50): Check[] {
+    this.get(id);
+    return recentChecks(this.db, id, Math.max(1, Math.min(limit, 10_000)));
+  }
+
+  /** Incidents, newest first. */
+  incidents(id: number, limit = 100): Incident[] {
+    this.get(id);
+    return listIncidents(this.db, id, limit);
+  }
+
+  /** Uptime of one monitor over 24 h, 7 d, 30 d and 90 d, from rollups. */
+  uptime(id: number): UptimeSummary {
+    const now = this.#now();
+    const pct = (period: Period, from: number) => {
+      const c = monitorUptime(this.db, id, period, from);
+      return c.count === 0 ? null : (100 * c.upCount) / c.count;
+    };
+    return {
+      h24: pct("hour", now - 24 * HOUR + HOUR),
+      d7: pct("day", now - 7 * DAY + DAY),
+      d30: pct("day", now - 30 * DAY + DAY),
+      d90: pct("day", now - 90 * DAY + DAY),
+    };
+  }
+
+  /** Uptime of every monitor over 24 h, 7 d and 30 d, keyed by monitor id (one query each). */
+  uptimeAll(): Map<number, Omit<UptimeSummary, "d90">> {
+    const now = this.#now();
+    const windows = {
+      h24: uptimeCounts(this.db, "hour", now - 24 * HOUR + HOUR),
+      d7: uptimeCounts(this.db, "day", now - 7 * DAY + DAY),
+      d30: uptimeCounts(this.db, "day", now - 30 * DAY + DAY),
+    };
+    const out = new Map<number, Omit<UptimeSummary, "d90">>();
+    const pct = (
+      c?: { count: number; upCount: number },
+    ) => (c && c.count ? (100 * c.upCount) / c.count : null);
+    for (
+      const id of new Set([...windows.h24.keys(), ...windows.d7.keys(), ...windows.d30.keys()])
+    ) {
+      out.set(id, {
+        h24: pct(windows.h24.get(id)),
+        d7: pct(windows.d7.get(id)),
+        d30: pct(windows.d30.get(id)),
+      });
+    }
+    return out;
+  }
+
+  /** Chart data: hourly buckets for windows up to 7 days, daily beyond. */
+  series(
+    id: number,
+    windowMs: number,
+    period: Period = windowMs > 7 * DAY ? "day" : "hour",
+  ): Rollup[] {
+    this.get(id);
+    return rollupSeries(this.db, id, period, this.#now() - windowMs);
+  }
+}

@@ -1,0 +1,44 @@
+/** The pure UP/DOWN state machine: previous state + one check result → next state. */
+import type { HealthState, TransitionKind } from "./types.ts";
+
+/** The part of the persisted state the machine reads. */
+export interface StateBefore {
+  state: HealthState;
+  consecutiveFailures: number;
+}
+
+/** The machine's answer for one check. */
+export interface StateAfter {
+  state: HealthState;
+  consecutiveFailures: number;
+  /** Set when this check moved the monitor to DOWN or back from DOWN to UP. */
+  transition: TransitionKind | null;
+}
+
+/**
+ * Decides the state after one check. A monitor goes DOWN after `failureThreshold` failed
+ * checks in a row and UP on the first success; failing below the threshold shows as pending.
+ *
+ * @example
+ * ```ts
+ * import { nextState } from "./state.ts";
+ * nextState({ state: "up", consecutiveFailures: 0 }, false, 2); // pending, 1 failure, no transition
+ * ```
+ */
+export function nextState(before: StateBefore, ok: boolean, failureThreshold: number): StateAfter {
+  if (ok) {
+    return {
+      state: "up",
+      consecutiveFailures: 0,
+      transition: before.state === "down" ? "recovered" : null,
+    };
+  }
+  const failures = before.consecutiveFailures + 1;
+  if (before.state === "down") {
+    return { state: "down", consecutiveFailures: failures, transition: null };
+  }
+  if (failures >= Math.max(1, failureThreshold)) {
+    return { state: "down", consecutiveFailures: failures, transition: "down" };
+  }
+  return { state: "pending", consecutiveFailures: failures, transition: null };
+}

@@ -1,0 +1,75 @@
+/** The checks table: one row per probe. */
+import type { Check, ErrorKind, ProbeResult } from "../types.ts";
+import type { Db } from "./db.ts";
+import { bool, stmt } from "./statements.ts";
+
+type Row = Record<string, unknown>;
+
+/** Converts a checks row to a `Check`. */
+export function toCheck(r: Row): Check {
+  return {
+    id: r.id as number,
+    monitorId: r.monitor_id as number,
+    checkedAt: r.checked_at as number,
+    ok: bool(r.ok),
+    latencyMs: r.latency_ms as number,
+    httpStatus: (r.http_status as number | null) ?? null,
+    errorKind: (r.error_kind as ErrorKind | null) ?? null,
+    errorMessage: (r.error_message as string | null) ?? null,
+  };
+}
+
+/** Stores one probe result. */
+export function insertCheck(db: Db, monitorId: number, checkedAt: number, r: ProbeResult): Check {
+  const row = stmt(
+    db,
+    `INSERT INTO checks (monitor_id, checked_at, ok, latency_ms, http_status, error_kind, error_message)
+     VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+  ).get(
+    monitorId,
+    checkedAt,
+    r.ok ? 1 : 0,
+    r.latencyMs,
+    r.httpStatus,
+    r.errorKind,
+    r.errorMessage,
+  ) as Row;
+  return toCheck(row);
+}
+
+/** One check by id. */
+export function getCheck(db: Db, id: number): Check | null {
+  const row = stmt(db, "SELECT * FROM checks WHERE id = ?").get(id) as Row | undefined;
+  return row ? toCheck(row) : null;
+}
+
+/** The newest `limit` checks of a monitor, newest first. */
+export function recentChecks(db: Db, monitorId: number, limit: number): Check[] {
+  return (stmt(
+    db,
+    "SELECT * FROM checks WHERE monitor_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?",
+  ).all(monitorId, limit) as Row[]).map(toCheck);
+}
+
+/** Deletes checks older than `before` in batches so the writer lock is never held for long. */
+export function pruneChecks(db: Db, before: number, batch = 5000): number {
+  const del = stmt(
+    db,
+    "DELETE FROM checks WHERE id IN (SELECT id FROM checks WHERE checked_at < ? LIMIT ?)",
+  );
+  let total = 0;
+  for (;;) {
+    const n = Number(del.run(before, batch).changes);
+    total += n;
+    if (n < batch) return total;
+  }
+}
+
+/** Latencies of successful checks in [from, to), ascending (for percentiles). */
+export function okLatencies(db: Db, monitorId: number, from: number, to: number): number[] {
+  return (stmt(
+    db,
+    `SELECT latency_ms FROM checks WHERE monitor_id = ? AND checked_at >= ? AND checked_at < ?
+     AND ok = 1 ORDER BY latency_ms`,
+  ).all(monitorId, from, to) as Row[]).map((r) => r.latency_ms as number);
+}

@@ -1,0 +1,148 @@
+/** Hourly and daily aggregates of checks: uptime and charts read these, never raw checks. */
+import type { Db } from "./db.ts";
+import { okLatencies } from "./checks.ts";
+import { stmt } from "./statements.ts";
+
+/** Rollup granularity. */
+export type Period = "hour" | "day";
+
+const PERIOD_MS: Record<Period, number> = { hour: 3_600_000, day: 86_400_000 };
+
+/** The start of the UTC bucket containing `t`. */
+export function bucketStart(period: Period, t: number): number {
+  return Math.floor(t / PERIOD_MS[period]) * PERIOD_MS[period];
+}
+
+/** One aggregate bucket. Latency figures cover successful checks only. */
+export interface Rollup {
+  monitorId: number;
+  period: Period;
+  bucketStart: number;
+  count: number;
+  upCount: number;
+  latencyMin: number | null;
+  latencyAvg: number | null;
+  latencyMax: number | null;
+  latencyP95: number | null;
+}
+
+type Row = Record<string, unknown>;
+
+function toRollup(r: Row): Rollup {
+  const up = r.up_count as number;
+  return {
+    monitorId: r.monitor_id as number,
+    period: r.period as Period,
+    bucketStart: r.bucket_start as number,
+    count: r.count as number,
+    upCount: up,
+    latencyMin: (r.latency_min as number | null) ?? null,
+    latencyAvg: up > 0 ? (r.latency_sum as number) / up : null,
+    latencyMax: (r.latency_max as number | null) ?? null,
+    latencyP95: (r.latency_p95 as number | null) ?? null,
+  };
+}
+
+/** Adds one check to its hour and day buckets. */
+export function addToRollups(
+  db: Db,
+  monitorId: number,
+  checkedAt: number,
+  ok: boolean,
+  latencyMs: number,
+): void {
+  const upsert = stmt(
+    db,
+    `INSERT INTO rollups (monitor_id, period, bucket_start, count, up_count, latency_min,
+       latency_max, latency_sum, latency_p95)
+     VALUES (:m, :p, :b, 1, :up, :lat, :lat, coalesce(:lat, 0), NULL)
+     ON CONFLICT (monitor_id, period, bucket_start) DO UPDATE SET
+       count = count + 1,
+       up_count = up_count + excluded.up_count,
+       latency_min = min(coalesce(latency_min, excluded.latency_min),
+                         coalesce(excluded.latency_min, latency_min)),
+       latency_max = max(coalesce(latency_max, excluded.latency_max),
+                         coalesce(excluded.latency_max, latency_max)),
+       latency_sum = latency_sum + excluded.latency_sum`,
+  );
+  const lat = ok ? latencyMs : null;
+  for (const p of ["hour", "day"] as const) {
+    upsert.run({ m: monitorId, p, b: bucketStart(p, checkedAt), up: ok ? 1 : 0, lat });
+  }
+}
+
+/** The p-th percentile (0-100) of ascending values, nearest-rank. */
+export function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+/**
+ * Fills in the p95 of closed buckets that lack it, computed once from raw checks (which are
+ * still within retention). Only buckets that ended in [since, now) are considered.
+ */
+export function finalizePercentiles(db: Db, period: Period, since: number, now: number): number {
+  const open = stmt(
+    db,
+    `SELECT monitor_id, bucket_start FROM rollups WHERE period = ? AND bucket_start >= ?
+     AND bucket_start <= ? AND latency_p95 IS NULL AND up_count > 0`,
+  ).all(period, since - PERIOD_MS[period], now - PERIOD_MS[period]) as Row[];
+  const set = stmt(
+    db,
+    "UPDATE rollups SET latency_p95 = ? WHERE monitor_id = ? AND period = ? AND bucket_start = ?",
+  );
+  for (const r of open) {
+    const from = r.bucket_start as number;
+    const values = okLatencies(db, r.monitor_id as number, from, from + PERIOD_MS[period]);
+    set.run(percentile(values, 95), r.monitor_id as number, period, from);
+  }
+  return open.length;
+}
+
+/** A monitor's buckets from `from` on, oldest first (chart data). */
+export function rollupSeries(db: Db, monitorId: number, period: Period, from: number): Rollup[] {
+  return (stmt(
+    db,
+    `SELECT * FROM rollups WHERE monitor_id = ? AND period = ? AND bucket_start >= ?
+     ORDER BY bucket_start`,
+  ).all(monitorId, period, bucketStart(period, from)) as Row[]).map(toRollup);
+}
+
+/** Check and success counts since `from` per monitor, from one period's buckets. */
+export interface UptimeCounts {
+  count: number;
+  upCount: number;
+}
+
+/** Uptime counts for every monitor since `from` (bucket-aligned) from `period` rollups. */
+export function uptimeCounts(db: Db, period: Period, from: number): Map<number, UptimeCounts> {
+  const rows = stmt(
+    db,
+    `SELECT monitor_id, sum(count) AS c, sum(up_count) AS u FROM rollups
+     WHERE period = ? AND bucket_start >= ? GROUP BY monitor_id`,
+  ).all(period, bucketStart(period, from)) as Row[];
+  return new Map(
+    rows.map((r) => [r.monitor_id as number, { count: r.c as number, upCount: r.u as number }]),
+  );
+}
+
+/** Uptime counts for one monitor since `from`. */
+export function monitorUptime(
+  db: Db,
+  monitorId: number,
+  period: Period,
+  from: number,
+): UptimeCounts {
+  const r = stmt(
+    db,
+    `SELECT coalesce(sum(count), 0) AS c, coalesce(sum(up_count), 0) AS u FROM rollups
+     WHERE monitor_id = ? AND period = ? AND bucket_start >= ?`,
+  ).get(monitorId, period, bucketStart(period, from)) as Row;
+  return { count: r.c as number, upCount: r.u as number };
+}
+
+/** Deletes buckets that started before `before`. */
+export function pruneRollups(db: Db, before: number): number {
+  return Number(stmt(db, "DELETE FROM rollups WHERE bucket_start < ?").run(before).changes);
+}

@@ -1,0 +1,16 @@
+/** Prepared-statement cache: each SQL text is prepared once per database handle. */
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+
+const cache = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
+
+/** Returns the prepared statement for `sql` on `db`, preparing it on first use. */
+export function stmt(db: DatabaseSync, sql: string): StatementSync {
+  let byText = cache.get(db);
+  if (!byText) cache.set(db, byText = new Map());
+  let s = byText.get(sql);
+  if (!s) byText.set(sql, s = db.prepare(sql));
+  return s;
+}
+
+/** SQLite integer → boolean. */
+export const bool = (v: unknown): boolean => v === 1 || v === 1n;

@@ -1,0 +1,131 @@
+/** Domain types shared by the monitor services, the store and (as types only) the components. */
+
+/** What a monitor probes: an HTTP(S) URL or a TCP `host:port`. */
+export type MonitorKind = "http" | "tcp";
+
+/** The cause recorded for a failed check. */
+export type ErrorKind =
+  | "timeout"
+  | "unexpected_status"
+  | "connection_refused"
+  | "dns"
+  | "tls"
+  | "connection_reset"
+  | "network";
+
+/** Every error kind, in the order the UI lists them. */
+export const ERROR_KINDS: readonly ErrorKind[] = [
+  "timeout",
+  "unexpected_status",
+  "connection_refused",
+  "dns",
+  "tls",
+  "connection_reset",
+  "network",
+];
+
+/** The persisted health state; `paused` is derived from `active = false`. */
+export type HealthState = "up" | "down" | "pending";
+/** What a monitor shows: its health state, or `paused`. */
+export type MonitorStatus = HealthState | "paused";
+
+/** What one probe needs to know about its target. */
+export interface ProbeTarget {
+  kind: MonitorKind;
+  /** `http(s)://…` for http, `tcp://host:port` for tcp. */
+  url: string;
+  timeoutMs: number;
+  /** Expected status spec such as `"200"` or `"200-299,301"` (http only). */
+  expectedStatus: string;
+  ignoreTlsErrors: boolean;
+  /** 0 disables redirect following; 3xx is then compared with the expected status. */
+  maxRedirects: number;
+}
+
+/** The outcome of one probe. A down target is data, never an exception. */
+export interface ProbeResult {
+  ok: boolean;
+  /** Wall time from start to full response (or failure), in milliseconds. */
+  latencyMs: number;
+  /** The raw HTTP status of the final response, when one arrived. */
+  httpStatus: number | null;
+  errorKind: ErrorKind | null;
+  /** Human-readable cause; null when ok. */
+  errorMessage: string | null;
+}
+
+/** A stored check: a probe result with its time. */
+export interface Check extends ProbeResult {
+  id: number;
+  monitorId: number;
+  /** Epoch milliseconds. */
+  checkedAt: number;
+}
+
+/** A monitor as configured by the operator. */
+export interface Monitor {
+  id: number;
+  parentId: number | null;
+  name: string;
+  kind: MonitorKind;
+  url: string;
+  expectedStatus: string;
+  timeoutMs: number;
+  intervalS: number;
+  /** Re-check interval while failing below the threshold. */
+  retryIntervalS: number;
+  failureThreshold: number;
+  alertEmails: string[];
+  recoveryEmails: string[];
+  active: boolean;
+  ignoreTlsErrors: boolean;
+  maxRedirects: number;
+  /** Re-send a DOWN alert every N minutes while still down; null = never. */
+  reminderIntervalMin: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The persisted health state of one monitor. */
+export interface MonitorState {
+  monitorId: number;
+  state: HealthState;
+  consecutiveFailures: number;
+  openIncidentId: number | null;
+  lastCheckId: number | null;
+  lastCheckedAt: number | null;
+  /** Epoch ms of the first failed check of the current failing streak; null while passing. */
+  failingSince: number | null;
+  /** Epoch ms of the last change of `state`. */
+  changedAt: number;
+}
+
+/** One DOWN period. */
+export interface Incident {
+  id: number;
+  monitorId: number;
+  /** Time of the first failed check of the outage (epoch ms). */
+  startedAt: number;
+  /** Time the failure threshold was reached and the monitor went DOWN. */
+  confirmedAt: number;
+  /** Time of the first successful check afterwards; null while open. */
+  endedAt: number | null;
+  lastFailureAt: number;
+  failureCount: number;
+  errorKind: ErrorKind;
+  httpStatus: number | null;
+  errorMessage: string;
+}
+
+/** A state change worth telling people about. */
+export type TransitionKind = "down" | "recovered";
+
+/** Published when a monitor goes DOWN or comes back UP. */
+export interface Transition {
+  kind: TransitionKind;
+  monitor: Monitor;
+  incident: Incident;
+  check: Check;
+  /** Consecutive failed checks at the time of the transition (0 on recovery). */
+  consecutiveFailures: number;
+}

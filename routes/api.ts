@@ -1,0 +1,92 @@
+/** JSON API v1: monitors, checks, incidents. Bearer-token authenticated. */
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { Runtime } from "../monitor/runtime.ts";
+import { checkJson, incidentJson, monitorJson } from "./json.ts";
+import { jsonError } from "./errors.ts";
+import { bearerAuth } from "./bearer.ts";
+
+/** Reads a JSON object body or throws 400. */
+async function jsonObject(req: Request): Promise<Record<string, unknown>> {
+  let body: unknown;
+  try {
+    body = await req.json();
+  } catch {
+    throw new HTTPException(400, { message: "Request body must be valid JSON" });
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new HTTPException(400, { message: "Request body must be a JSON object" });
+  }
+  return body as Record<string, unknown>;
+}
+
+/** Parses a positive integer path parameter or throws 404. */
+export function idParam(raw: string): number {
+  if (!/^\d{1,15}$/.test(raw)) {
+    throw new HTTPException(404, { message: `No monitor with id ${raw}` });
+  }
+  return Number(raw);
+}
+
+/** The /api/v1 sub-app. */
+export function apiRoutes(rt: Runtime): Hono {
+  const api = new Hono();
+  api.onError(jsonError);
+  api.notFound((c) =>
+    c.json({ error: `No API route ${c.req.method} ${new URL(c.req.url).pathname}` }, 404)
+  );
+  api.use("*", bearerAuth(rt.accounts));
+
+  api.get("/monitors", (c) => c.json({ monitors: rt.service.list().map(monitorJson) }));
+
+  api.post("/monitors", async (c) => {
+    const monitor = rt.service.create(await jsonObject(c.req.raw), { rejectUnknown: true });
+    return c.json(monitorJson(rt.service.get(monitor.id)), 201);
+  });
+
+  api.get("/monitors/:id", (c) => c.json(monitorJson(rt.service.get(idParam(c.req.param("id"))))));
+
+  api.patch("/monitors/:id", async (c) => {
+    const id = idParam(c.req.param("id"));
+    rt.service.get(id);
+    rt.service.update(id, await jsonObject(c.req.raw), { rejectUnknown: true });
+    return c.json(monitorJson(rt.service.get(id)));
+  });
+
+  api.delete("/monitors/:id", (c) => {
+    rt.service.remove(idParam(c.req.param("id")));
+    return c.body(null, 204);
+  });
+
+  api.post("/monitors/:id/check", async (c) => {
+    const recorded = await rt.service.checkNow(idParam(c.req.param("id")));
+    return c.json({
+      ...checkJson(recorded.check),
+      status: recorded.monitor.active ? recorded.state.state : "paused",
+    });
+  });
+
+  api.get("/monitors/:id/checks", (c) => {
+    const raw = c.req.query("limit") ?? "50";
+    if (!/^\d{1,5}$/.test(raw) || Number(raw) < 1 || Number(raw) > 10_000) {
+      throw new HTTPException(400, { message: "limit must be a whole number from 1 to 10000" });
+    }
+    return c.json({
+      checks: rt.service.checks(idParam(c.req.param("id")), Number(raw)).map(checkJson),
+    });
+  });
+
+  api.get("/monitors/:id/incidents", (c) => {
+    const now = Date.now();
+    return c.json({
+      incidents: rt.service.incidents(idParam(c.req.param("id"))).map((i) => incidentJson(i, now)),
+    });
+  });
+
+  api.get("/monitors/:id/uptime", (c) => {
+    const u = rt.service.uptime(idParam(c.req.param("id")));
+    return c.json({ uptime_24h: u.h24, uptime_7d: u.d7, uptime_30d: u.d30, uptime_90d: u.d90 });
+  });
+
+  return api;
+}

@@ -1,0 +1,40 @@
+/** The HTTP application: health, metrics, API v1 and the dashboard. */
+import { Hono } from "hono";
+import type { Runtime } from "../monitor/runtime.ts";
+import { apiRoutes } from "./api.ts";
+import { bearerAuth } from "./bearer.ts";
+import { jsonError } from "./errors.ts";
+
+/** Scheduler ticks older than this mean the cron clock has stopped. */
+const TICK_STALE_MS = 150_000;
+
+/** Builds the Hono app for a runtime. */
+export function createApp(rt: Runtime): Hono {
+  const app = new Hono();
+  app.onError(jsonError);
+
+  app.get("/healthz", (c) => {
+    const stats = rt.scheduler.stats();
+    const fresh = stats.lastTickAt !== null && Date.now() - stats.lastTickAt < TICK_STALE_MS;
+    const ok = rt.scheduler.running && fresh;
+    return c.json({
+      status: ok ? "ok" : "degraded",
+      scheduler: {
+        running: rt.scheduler.running,
+        last_tick_at: stats.lastTickAt === null ? null : new Date(stats.lastTickAt).toISOString(),
+        monitors_scheduled: stats.scheduled,
+        checks_in_flight: stats.running,
+        checks_queued: stats.queued,
+      },
+      uptime_s: Math.round((Date.now() - rt.startedAt) / 1000),
+    }, ok ? 200 : 503);
+  });
+
+  app.get("/metrics", bearerAuth(rt.accounts), (c) => {
+    c.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    return c.body(rt.metrics.render(rt.scheduler.stats(), rt.statusCounts()));
+  });
+
+  app.route("/api/v1", apiRoutes(rt));
+  return app;
+}

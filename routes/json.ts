@@ -1,0 +1,65 @@
+/** JSON shapes of the API v1 (snake_case, ISO-8601 times). */
+import type { Check, Incident } from "../monitor/types.ts";
+import type { MonitorView } from "../monitor/service.ts";
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+/** A check as the API shows it. */
+export function checkJson(c: Check) {
+  return {
+    id: c.id,
+    checked_at: iso(c.checkedAt),
+    ok: c.ok,
+    http_status: c.httpStatus,
+    latency_ms: c.latencyMs,
+    error_kind: c.errorKind,
+    error_message: c.errorMessage,
+  };
+}
+
+/** A monitor with its status and last check. */
+export function monitorJson(v: MonitorView) {
+  const m = v.monitor;
+  return {
+    id: m.id,
+    name: m.name,
+    url: m.url,
+    kind: m.kind,
+    parent_id: m.parentId,
+    expected_status: m.expectedStatus,
+    timeout_ms: m.timeoutMs,
+    interval_s: m.intervalS,
+    retry_interval_s: m.retryIntervalS,
+    failure_threshold: m.failureThreshold,
+    alert_emails: m.alertEmails,
+    recovery_emails: m.recoveryEmails,
+    active: m.active,
+    ignore_tls_errors: m.ignoreTlsErrors,
+    max_redirects: m.maxRedirects,
+    reminder_interval_min: m.reminderIntervalMin,
+    status: v.status,
+    consecutive_failures: v.state.consecutiveFailures,
+    status_since: iso(v.state.changedAt),
+    last_check: v.lastCheck ? checkJson(v.lastCheck) : null,
+    created_at: iso(m.createdAt),
+    updated_at: iso(m.updatedAt),
+  };
+}
+
+/** An incident with its duration so far. */
+export function incidentJson(i: Incident, now = Date.now()) {
+  return {
+    id: i.id,
+    monitor_id: i.monitorId,
+    started_at: iso(i.startedAt),
+    confirmed_at: iso(i.confirmedAt),
+    ended_at: iso(i.endedAt),
+    duration_ms: (i.endedAt ?? now) - i.startedAt,
+    ongoing: i.endedAt === null,
+    last_failure_at: iso(i.lastFailureAt),
+    failure_count: i.failureCount,
+    error_kind: i.errorKind,
+    http_status: i.httpStatus,
+    error_message: i.errorMessage,
+  };
+}
