@@ -128,7 +128,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const email = (name: string, optional: boolean): string | null => {
     const v = raw(name);
     if (v === "" && optional) return null;
-    if (!isEmailAddress(v)) problems.push(`${name} must be an email address, received "${v}"`);
+    // "Ops Team <ops@example.com>" is accepted as Django's settings allow it.
+    const address = /^[^<>]*<([^<>]+)>$/.exec(v)?.[1] ?? v;
+    if (!isEmailAddress(address)) {
+      problems.push(`${name} must be an email address (or Name <address>), received "${v}"`);
+    }
     return v;
   };
 
