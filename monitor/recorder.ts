@@ -82,7 +82,8 @@ export class CheckRecorder {
     const db = this.db;
     const check = insertCheck(db, monitor.id, checkedAt, result);
     addToRollups(db, monitor.id, checkedAt, result.ok, result.latencyMs);
-    const before = getState(db, monitor.id, checkedAt);
+    // A first failure below the threshold stays pending since creation, as the API shows it.
+    const before = getState(db, monitor.id, monitor.createdAt);
     const after = nextState(before, result.ok, monitor.failureThreshold);
     const state: MonitorState = {
       ...before,

@@ -236,7 +236,10 @@ export class Scheduler {
         next = nextDue(monitor, state, startedAt);
       } catch (err) {
         // A failing check (e.g. the monitor was deleted mid-probe) never stops the scheduler.
-        log.error("scheduler.check_failed", { monitor: monitor.id, error: err });
+        // Checks cancelled by stop() are expected and not worth an error line.
+        if (!this.#abort.signal.aborted) {
+          log.error("scheduler.check_failed", { monitor: monitor.id, error: err });
+        }
       } finally {
         entry.running = false;
         this.#running--;

@@ -90,9 +90,9 @@ export class MonitorService {
   /** Every monitor, websites each followed by their internal apps. */
   list(): MonitorView[] {
     const states = allStates(this.db);
-    const now = this.#now();
+    // Never checked: pending since it was created (a stable status_since, not "now").
     return monitors.listMonitors(this.db).map((m) =>
-      this.#view(m, states.get(m.id) ?? initialState(m.id, now))
+      this.#view(m, states.get(m.id) ?? initialState(m.id, m.createdAt))
     );
   }
 
@@ -100,7 +100,7 @@ export class MonitorService {
   get(id: number): MonitorView {
     const m = monitors.getMonitor(this.db, id);
     if (!m) throw new NotFoundError(`No monitor with id ${id}`);
-    return this.#view(m, getState(this.db, id, this.#now()));
+    return this.#view(m, getState(this.db, id, m.createdAt));
   }
 
   /** A monitor's internal apps. */
@@ -194,6 +194,8 @@ export class MonitorService {
         ignoreTlsErrors: monitor.ignoreTlsErrors,
         maxRedirects: monitor.maxRedirects,
       }, { signal });
+      // A probe cut short by shutdown says nothing about the target: record nothing.
+      if (signal?.aborted) throw new DOMException("Check cancelled", "AbortError");
       // Re-read: the monitor may have been edited or deleted while the probe ran.
       const current = monitors.getMonitor(this.db, monitor.id);
       if (!current) throw new NotFoundError(`Monitor ${monitor.id} was deleted during its check`);
@@ -218,6 +220,7 @@ export class MonitorService {
 
   /** Uptime of one monitor over 24 h, 7 d, 30 d and 90 d, from rollups. */
   uptime(id: number): UptimeSummary {
+    this.get(id);
     const now = this.#now();
     const pct = (period: Period, from: number) => {
       const c = monitorUptime(this.db, id, period, from);

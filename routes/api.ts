@@ -5,6 +5,7 @@ import type { Runtime } from "../monitor/runtime.ts";
 import { checkJson, incidentJson, monitorJson } from "./json.ts";
 import { jsonError } from "./errors.ts";
 import { bearerAuth } from "./bearer.ts";
+import { alertRoutes } from "./api_alerts.ts";
 
 /** Reads a JSON object body or throws 400. */
 async function jsonObject(req: Request): Promise<Record<string, unknown>> {
@@ -32,10 +33,8 @@ export function idParam(raw: string): number {
 export function apiRoutes(rt: Runtime): Hono {
   const api = new Hono();
   api.onError(jsonError);
-  api.notFound((c) =>
-    c.json({ error: `No API route ${c.req.method} ${new URL(c.req.url).pathname}` }, 404)
-  );
   api.use("*", bearerAuth(rt.accounts));
+  api.route("/", alertRoutes(rt));
 
   api.get("/monitors", (c) => c.json({ monitors: rt.service.list().map(monitorJson) }));
 
@@ -87,6 +86,13 @@ export function apiRoutes(rt: Runtime): Hono {
     const u = rt.service.uptime(idParam(c.req.param("id")));
     return c.json({ uptime_24h: u.h24, uptime_7d: u.d7, uptime_30d: u.d30, uptime_90d: u.d90 });
   });
+
+  // Hono only calls the top-level app's notFound, so a mounted sub-app needs a catch-all route
+  // to keep unknown API paths JSON.
+  api.all(
+    "*",
+    (c) => c.json({ error: `No API route ${c.req.method} ${new URL(c.req.url).pathname}` }, 404),
+  );
 
   return api;
 }

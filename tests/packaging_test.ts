@@ -16,7 +16,7 @@ function taskFlags(task: string): string[] {
   return words.slice(2, -1).filter((w, i, all) => w !== "--output" && all[i - 1] !== "--output");
 }
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
   l.close();
@@ -44,7 +44,7 @@ Deno.test("the start task grants no blanket permissions", () => {
 
 Deno.test("the service starts from an empty folder with the start task's permissions and creates its database", async () => {
   const cwd = await Deno.makeTempDir();
-  const port = await freePort();
+  const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", ...taskFlags(tasks.start), root + "main.ts"],
     cwd,
@@ -72,7 +72,8 @@ Deno.test("the service starts from an empty folder with the start task's permiss
 });
 
 Deno.test({
-  name: "deno task compile builds the module graph with embedded assets (up to the base-binary download)",
+  name:
+    "deno task compile builds the module graph with embedded assets (up to the base-binary download)",
   // Compiling resolves and bundles every module; it takes a while.
   sanitizeResources: false,
   fn: async () => {
@@ -85,14 +86,19 @@ Deno.test({
         stdout: "piped",
         stderr: "piped",
       }).output();
-      const text = new TextDecoder().decode(result.stderr) + new TextDecoder().decode(result.stdout);
+      const text = new TextDecoder().decode(result.stderr) +
+        new TextDecoder().decode(result.stdout);
       if (result.success) {
         assert.ok((await Deno.stat(`${out}/shc`)).size > 0);
         return;
       }
       // This machine cannot fetch the denort base binary; that must be the only failure.
       assert.match(text, /denort|Setting up base binary/, text);
-      assert.doesNotMatch(text, /Module not found|TS\d{4}|Relative import path|Unable to load/, text);
+      assert.doesNotMatch(
+        text,
+        /Module not found|TS\d{4}|Relative import path|Unable to load/,
+        text,
+      );
       assert.match(text, /Compile .*main\.ts/, text);
     } finally {
       await Deno.remove(out, { recursive: true });

@@ -13,11 +13,12 @@ export type Db = DatabaseSync;
 export function openDb(path: string): Db {
   if (path !== ":memory:") Deno.mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
+  // A second process (the CLI) may hold the write lock briefly; wait instead of failing.
+  // Set first: switching a new file to WAL and migrating it also need that lock.
+  db.exec("PRAGMA busy_timeout = 5000");
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = NORMAL");
   db.exec("PRAGMA foreign_keys = ON");
-  // A second process (the CLI) may hold the write lock briefly; wait instead of failing.
-  db.exec("PRAGMA busy_timeout = 5000");
   migrate(db);
   return db;
 }

@@ -109,12 +109,70 @@ CREATE TABLE api_tokens (
 ) STRICT;
 `,
   },
+  {
+    version: 2,
+    name: "alerts",
+    sql: `
+-- The alert outbox: one row per (incident, kind, reminder number, recipient), written in the
+-- transaction that records the state change and delivered by the sender loop. The UNIQUE key is
+-- what makes an alert exactly-once per recipient; status moves pending → sending → sent (or
+-- failed / skipped / grouped, the last meaning folded into the website's email).
+CREATE TABLE alerts (
+  id INTEGER PRIMARY KEY,
+  monitor_id INTEGER NOT NULL REFERENCES monitors(id) ON DELETE CASCADE,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('down', 'recovered', 'reminder')),
+  -- Reminder number (1, 2, …); 0 for down and recovered.
+  seq INTEGER NOT NULL,
+  recipient TEXT NOT NULL COLLATE NOCASE,
+  status TEXT NOT NULL
+    CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped', 'grouped')),
+  -- The website incident whose email carries this internal app's alert (status 'grouped').
+  grouped_into INTEGER,
+  -- The check that caused the transition; no foreign key because checks are pruned.
+  check_id INTEGER,
+  failures INTEGER NOT NULL,
+  threshold INTEGER NOT NULL,
+  subject TEXT,
+  attempts INTEGER NOT NULL,
+  last_error TEXT,
+  -- The SMTP server's final reply, e.g. "250 2.0.0 OK queued as 4Xk…".
+  response TEXT,
+  created_at INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  sent_at INTEGER,
+  UNIQUE (incident_id, kind, seq, recipient)
+) STRICT;
+CREATE INDEX alerts_due ON alerts(status, next_attempt_at);
+CREATE INDEX alerts_monitor ON alerts(monitor_id, created_at);
+CREATE INDEX alerts_created ON alerts(created_at);
+`,
+  },
+  {
+    version: 3,
+    name: "sessions",
+    sql: `
+-- Dashboard logins. Only a SHA-256 of the cookie token is stored, so a copy of the database
+-- cannot be replayed as a session.
+CREATE TABLE sessions (
+  id INTEGER PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX sessions_expires ON sessions(expires_at);
+`,
+  },
 ];
+
+const userVersion = (db: DatabaseSync) =>
+  (db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version;
 
 /** Applies every migration newer than the database's `user_version`, each in its own transaction. */
 export function migrate(db: DatabaseSync, migrations: Migration[] = MIGRATIONS): number {
-  const row = db.prepare("PRAGMA user_version").get() as { user_version: number };
-  let current = row.user_version;
+  let current = userVersion(db);
   const newest = migrations.at(-1)?.version ?? 0;
   if (current > newest) {
     throw new Error(
@@ -125,6 +183,12 @@ export function migrate(db: DatabaseSync, migrations: Migration[] = MIGRATIONS):
     if (m.version <= current) continue;
     db.exec("BEGIN IMMEDIATE");
     try {
+      // Another process (server and CLI started together) may have migrated while we waited.
+      current = userVersion(db);
+      if (m.version <= current) {
+        db.exec("COMMIT");
+        continue;
+      }
       db.exec(m.sql);
       db.exec(`PRAGMA user_version = ${m.version}`);
       db.exec("COMMIT");

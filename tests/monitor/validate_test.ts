@@ -1,0 +1,235 @@
+import assert from "node:assert/strict";
+import {
+  DEFAULTS,
+  type MonitorInput,
+  monitorToInput,
+  type ParentInfo,
+  type ValidateContext,
+  validateMonitor,
+} from "../../monitor/validate.ts";
+import type { Monitor } from "../../monitor/types.ts";
+
+// Monitor 1 is a website, monitor 2 an internal app nested under it.
+const PARENTS = new Map<number, ParentInfo>([
+  [1, { id: 1, parentId: null }],
+  [2, { id: 2, parentId: 1 }],
+]);
+const ctx = (over: Partial<ValidateContext> = {}): ValidateContext => ({
+  getParent: (id) => PARENTS.get(id) ?? null,
+  ...over,
+});
+
+const base = { name: "Site", url: "https://example.com/health" };
+
+function fieldsOf(input: MonitorInput, c = ctx()) {
+  const r = validateMonitor(input, c);
+  assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+  return r.fields!;
+}
+
+function errorsOf(input: MonitorInput, c = ctx()): Record<string, string> {
+  const r = validateMonitor(input, c);
+  assert.ok(r.errors, `expected errors for ${JSON.stringify(input)}`);
+  return r.errors;
+}
+
+Deno.test("validateMonitor() applies the documented defaults", () => {
+  assert.deepEqual(fieldsOf(base), {
+    parentId: null,
+    name: "Site",
+    kind: "http",
+    url: "https://example.com/health",
+    expectedStatus: "200",
+    timeoutMs: 10_000,
+    intervalS: 60,
+    retryIntervalS: 60,
+    failureThreshold: 1,
+    alertEmails: [],
+    recoveryEmails: [],
+    active: true,
+    ignoreTlsErrors: false,
+    maxRedirects: DEFAULTS.max_redirects,
+    reminderIntervalMin: null,
+  });
+});
+
+Deno.test("validateMonitor() infers the kind from the URL scheme", () => {
+  const cases: [string, "http" | "tcp", string][] = [
+    ["http://example.com", "http", "http://example.com"],
+    ["https://example.com:8443/x?y=1", "http", "https://example.com:8443/x?y=1"],
+    ["  https://example.com/  ", "http", "https://example.com/"],
+    ["tcp://db.internal:5432", "tcp", "tcp://db.internal:5432"],
+    ["tcp://127.0.0.1:22/ignored-path", "tcp", "tcp://127.0.0.1:22"],
+    ["tcp://[::1]:6379", "tcp", "tcp://[::1]:6379"],
+  ];
+  for (const [url, kind, stored] of cases) {
+    const f = fieldsOf({ ...base, url });
+    assert.equal(f.kind, kind, url);
+    assert.equal(f.url, stored, url);
+  }
+});
+
+Deno.test("validateMonitor() accepts every documented field", () => {
+  const f = fieldsOf({
+    ...base,
+    kind: "http",
+    expected_status: "200-299, 301",
+    timeout_ms: 5000,
+    interval_s: 30,
+    retry_interval_s: 10,
+    failure_threshold: 3,
+    alert_emails: ["ops@example.com", "ops@example.com", " dev@example.com "],
+    recovery_emails: "ops@example.com, boss@example.com",
+    parent_id: 1,
+    active: false,
+    ignore_tls_errors: true,
+    max_redirects: 0,
+    reminder_interval_min: 60,
+  });
+  assert.equal(f.expectedStatus, "200-299,301");
+  assert.equal(f.timeoutMs, 5000);
+  assert.equal(f.intervalS, 30);
+  assert.equal(f.retryIntervalS, 10);
+  assert.equal(f.failureThreshold, 3);
+  assert.deepEqual(f.alertEmails, ["ops@example.com", "dev@example.com"]);
+  assert.deepEqual(f.recoveryEmails, ["ops@example.com", "boss@example.com"]);
+  assert.equal(f.parentId, 1);
+  assert.equal(f.active, false);
+  assert.equal(f.ignoreTlsErrors, true);
+  assert.equal(f.maxRedirects, 0);
+  assert.equal(f.reminderIntervalMin, 60);
+});
+
+Deno.test("validateMonitor() accepts form strings", () => {
+  const f = fieldsOf({
+    ...base,
+    interval_s: " 120 ",
+    timeout_ms: "2000",
+    failure_threshold: "2",
+    parent_id: "1",
+    active: "on",
+    ignore_tls_errors: "false",
+    reminder_interval_min: "",
+  });
+  assert.equal(f.intervalS, 120);
+  assert.equal(f.timeoutMs, 2000);
+  assert.equal(f.failureThreshold, 2);
+  assert.equal(f.parentId, 1);
+  assert.equal(f.active, true);
+  assert.equal(f.ignoreTlsErrors, false);
+  assert.equal(f.reminderIntervalMin, null);
+});
+
+Deno.test("validateMonitor() keeps the default timeout inside a short interval", () => {
+  assert.equal(fieldsOf({ ...base, interval_s: 10 }).timeoutMs, 10_000);
+  assert.equal(fieldsOf({ ...base, interval_s: 30 }).timeoutMs, 10_000);
+});
+
+Deno.test("validateMonitor() allows intervals from 10 s to 24 h only", () => {
+  for (const ok of [10, 60, 3600, 86_400]) {
+    assert.equal(fieldsOf({ ...base, interval_s: ok }).intervalS, ok);
+  }
+  for (const bad of [0, 9, 86_401, -60]) {
+    assert.match(errorsOf({ ...base, interval_s: bad }).interval_s, /from 10 to 86400/);
+  }
+  assert.match(errorsOf({ ...base, interval_s: 30.5 }).interval_s, /whole number/);
+  assert.match(errorsOf({ ...base, interval_s: "soon" }).interval_s, /whole number/);
+});
+
+Deno.test("validateMonitor() refuses bad input with one message per field", () => {
+  const cases: [string, MonitorInput, string, RegExp][] = [
+    ["missing name", { url: base.url }, "name", /Required/],
+    ["blank name", { ...base, name: "   " }, "name", /Required/],
+    ["long name", { ...base, name: "x".repeat(201) }, "name", /200 characters/],
+    ["missing url", { name: "x" }, "url", /Required/],
+    ["file: url", { ...base, url: "file:///etc/passwd" }, "url", /file: scheme is not allowed/],
+    [
+      "javascript: url",
+      { ...base, url: "javascript:alert(1)" },
+      "url",
+      /javascript: scheme is not allowed/,
+    ],
+    ["ftp: url", { ...base, url: "ftp://example.com" }, "url", /ftp: scheme is not allowed/],
+    ["no host at all", { ...base, url: "http://" }, "url", /Not a valid URL/],
+    ["empty tcp host", { ...base, url: "tcp:///x" }, "url", /no host/],
+    ["not a url", { ...base, url: "example.com" }, "url", /Not a valid URL/],
+    ["tcp without port", { ...base, url: "tcp://db.internal" }, "url", /needs a port/],
+    ["url not a string", { ...base, url: 42 }, "url", /Required/],
+    ["unknown kind", { ...base, kind: "icmp" }, "kind", /"http" or "tcp"/],
+    ["kind against scheme", { ...base, kind: "tcp" }, "kind", /tcp:\/\/host:port/],
+    [
+      "http kind with tcp url",
+      { ...base, url: "tcp://h:1", kind: "http" },
+      "kind",
+      /http:\/\/ or https:\/\//,
+    ],
+    [
+      "timeout longer than interval",
+      { ...base, interval_s: 10, timeout_ms: 10_001 },
+      "timeout_ms",
+      /not be longer than the interval \(10000 ms\)/,
+    ],
+    ["timeout too short", { ...base, timeout_ms: 99 }, "timeout_ms", /from 100 to 120000/],
+    ["status above 599", { ...base, expected_status: "600" }, "expected_status", /outside/],
+    ["status below 100", { ...base, expected_status: "099" }, "expected_status", /outside/],
+    ["status range", { ...base, expected_status: "200-700" }, "expected_status", /outside/],
+    ["status garbage", { ...base, expected_status: "ok" }, "expected_status", /not a code/],
+    ["threshold 0", { ...base, failure_threshold: 0 }, "failure_threshold", /from 1 to 100/],
+    ["retry 5 s", { ...base, retry_interval_s: 5 }, "retry_interval_s", /from 10/],
+    ["bad alert email", { ...base, alert_emails: ["nope"] }, "alert_emails", /nope/],
+    ["alert emails object", { ...base, alert_emails: { a: 1 } }, "alert_emails", /list/],
+    ["alert email number", { ...base, alert_emails: [1] }, "alert_emails", /list/],
+    ["bad recovery email", { ...base, recovery_emails: "a@b, c" }, "recovery_emails", /c/],
+    ["active not bool", { ...base, active: "maybe" }, "active", /true or false/],
+    ["unknown parent", { ...base, parent_id: 99 }, "parent_id", /No website with id 99/],
+    ["parent is an app", { ...base, parent_id: 2 }, "parent_id", /itself an internal app/],
+    ["parent not an id", { ...base, parent_id: "one" }, "parent_id", /id of a website/],
+    ["negative parent", { ...base, parent_id: -1 }, "parent_id", /No website/],
+    ["redirects 21", { ...base, max_redirects: 21 }, "max_redirects", /from 0 to 20/],
+    ["reminder 1 min", { ...base, reminder_interval_min: 1 }, "reminder_interval_min", /5/],
+  ];
+  for (const [label, input, field, message] of cases) {
+    const errors = errorsOf(input);
+    assert.ok(field in errors, `${label}: expected ${field} in ${JSON.stringify(errors)}`);
+    assert.match(errors[field], message, label);
+  }
+});
+
+Deno.test("validateMonitor() reports every bad field at once", () => {
+  const errors = errorsOf({ url: "file:///x", interval_s: 5, expected_status: "700" });
+  assert.deepEqual(Object.keys(errors).sort(), ["expected_status", "interval_s", "name", "url"]);
+});
+
+Deno.test("validateMonitor() rejects unknown fields only when asked (the API)", () => {
+  assert.equal(validateMonitor({ ...base, colour: "red" }, ctx()).errors, undefined);
+  assert.deepEqual(errorsOf({ ...base, colour: "red" }, ctx({ rejectUnknown: true })), {
+    colour: "Unknown field",
+  });
+});
+
+Deno.test("validateMonitor() refuses nesting a monitor under itself or a website with apps", () => {
+  const existing = { id: 1, parentId: null } as Monitor;
+  assert.match(
+    errorsOf({ ...base, parent_id: 1 }, ctx({ existing })).parent_id,
+    /its own parent/,
+  );
+  const site = { id: 3, parentId: null } as Monitor;
+  assert.match(
+    errorsOf({ ...base, parent_id: 1 }, ctx({ existing: site, hasChildren: true })).parent_id,
+    /has internal apps/,
+  );
+});
+
+Deno.test("monitorToInput() round-trips through validateMonitor()", () => {
+  const fields = fieldsOf({
+    ...base,
+    expected_status: "200-299",
+    interval_s: 30,
+    timeout_ms: 3000,
+    parent_id: 1,
+    alert_emails: ["a@example.com"],
+    reminder_interval_min: 30,
+  });
+  const monitor: Monitor = { ...fields, id: 5, createdAt: 0, updatedAt: 0 };
+  assert.deepEqual(fieldsOf(monitorToInput(monitor)), fields);
+});
