@@ -47,7 +47,7 @@ export interface SchedulerStats {
 const TICK_SLACK_MS = 5_000;
 const TICK_MS = 60_000;
 /** Upper bounds of the lag histogram, in ms. */
-export const LAG_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+export const LAG_BUCKETS_MS = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
 
 /** When a monitor is next due after a check that started at `startedAt`. */
 export function nextDue(monitor: Monitor, state: MonitorState, startedAt: number): number {
