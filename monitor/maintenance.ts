@@ -2,6 +2,7 @@
 import type { Db } from "./store/db.ts";
 import { pruneChecks } from "./store/checks.ts";
 import { finalizePercentiles, pruneRollups } from "./store/rollups.ts";
+import { pruneAlerts } from "./alerts/outbox.ts";
 import { log } from "./log.ts";
 
 const DAY = 86_400_000;
@@ -13,13 +14,15 @@ export function pruneHistory(
   db: Db,
   retentionDays: number,
   now = Date.now(),
-): { checks: number; rollups: number } {
+): { checks: number; rollups: number; alerts: number } {
   const checks = pruneChecks(db, now - retentionDays * DAY);
   const rollups = pruneRollups(db, now - ROLLUP_RETENTION_DAYS * DAY);
+  // Delivered alert records are small; keep them as long as the rollups for the audit trail.
+  const alerts = pruneAlerts(db, now - ROLLUP_RETENTION_DAYS * DAY);
   // Hand freed pages back to the WAL's checkpoint so the file does not grow without bound.
   db.exec("PRAGMA wal_checkpoint(PASSIVE)");
-  log.info("maintenance.pruned", { checks, rollups, retentionDays });
-  return { checks, rollups };
+  log.info("maintenance.pruned", { checks, rollups, alerts, retentionDays });
+  return { checks, rollups, alerts };
 }
 
 /** Computes p95 for hour and day buckets that closed recently. */

@@ -12,6 +12,7 @@ import { log } from "./log.ts";
 import { getMonitor } from "./store/monitors.ts";
 import type { MonitorStatus } from "./types.ts";
 import { stmt } from "./store/statements.ts";
+import { type AlertService, type AlertTuning, createAlertService } from "./alerts/service.ts";
 
 /** Everything the routes and the CLI need, wired together. */
 export interface Runtime {
@@ -21,6 +22,8 @@ export interface Runtime {
   accounts: Accounts;
   scheduler: Scheduler;
   metrics: CheckMetrics;
+  /** DOWN/RECOVERED emails: outbox writer, sender loop, status, history, test email. */
+  alerts: AlertService;
   startedAt: number;
   /** Monitor counts by status, for /metrics and the summary bar. */
   statusCounts(): Record<MonitorStatus, number>;
@@ -35,6 +38,8 @@ export interface RuntimeOptions {
   probe?: ProbeFn;
   /** Register Deno.cron jobs (a process can register each name only once). Default true. */
   cron?: boolean;
+  /** Alert timing overrides (tests shrink the grouping window and retry delays). */
+  alerts?: Partial<AlertTuning>;
 }
 
 /** Opens the database and builds the services; nothing runs until `start()`. */
@@ -44,6 +49,7 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
   const accounts = new Accounts(db);
   const metrics = new CheckMetrics();
   service.recorder.onRecorded((e) => metrics.observe(e));
+  const alerts = createAlertService({ db, config, recorder: service.recorder }, opts.alerts);
   const scheduler = new Scheduler({
     concurrency: config.checkConcurrency,
     loadActive: () => service.list().filter((v) => v.monitor.active),
@@ -73,6 +79,7 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
     accounts,
     scheduler,
     metrics,
+    alerts,
     startedAt: Date.now(),
     statusCounts() {
       const counts: Record<MonitorStatus, number> = { up: 0, down: 0, pending: 0, paused: 0 };
@@ -87,6 +94,7 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
     },
     start() {
       scheduler.start();
+      alerts.start();
       if (opts.cron === false) return;
       const signal = crons.signal;
       cronJobs.push(
@@ -118,6 +126,7 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
       crons.abort();
       await Promise.allSettled(cronJobs);
       await scheduler.stop();
+      await alerts.stop(); // after the scheduler: its last transitions may have queued alerts
       db.close();
     },
   };

@@ -291,7 +291,8 @@ export function decodeWords(v: string): string {
     .replace(/(=\?[^?]+\?[BbQq]\?[^?]*\?=)\s+(?==\?)/g, "$1")
     .replace(
       /=\?[^?]+\?([BbQq])\?([^?]*)\?=/g,
-      (_, enc: string, data: string) => utf8(enc.toUpperCase() === "B" ? b64(data) : qp(data, true)),
+      (_, enc: string, data: string) =>
+        utf8(enc.toUpperCase() === "B" ? b64(data) : qp(data, true)),
     );
 }
 
@@ -299,14 +300,18 @@ function parseHeaders(head: string): Map<string, string> {
   const headers = new Map<string, string>();
   for (const line of head.replace(/\r?\n[ \t]+/g, " ").split(/\r?\n/)) {
     const i = line.indexOf(":");
-    if (i > 0) headers.set(line.slice(0, i).trim().toLowerCase(), decodeWords(line.slice(i + 1).trim()));
+    if (i > 0) {
+      headers.set(line.slice(0, i).trim().toLowerCase(), decodeWords(line.slice(i + 1).trim()));
+    }
   }
   return headers;
 }
 
 function splitPart(s: string): [Map<string, string>, string] {
   const m = /\r?\n\r?\n/.exec(s);
-  return m ? [parseHeaders(s.slice(0, m.index)), s.slice(m.index + m[0].length)] : [parseHeaders(s), ""];
+  return m
+    ? [parseHeaders(s.slice(0, m.index)), s.slice(m.index + m[0].length)]
+    : [parseHeaders(s), ""];
 }
 
 function decodeBody(headers: Map<string, string>, body: string): string {
@@ -317,7 +322,9 @@ function decodeBody(headers: Map<string, string>, body: string): string {
 }
 
 /** Text and HTML bodies of a message (first of each). */
-function parseMail(raw: string): { headers: Map<string, string>; subject: string; text: string; html: string } {
+function parseMail(
+  raw: string,
+): { headers: Map<string, string>; subject: string; text: string; html: string } {
   const [headers, body] = splitPart(raw);
   const out = { text: "", html: "" };
   const walk = (h: Map<string, string>, b: string) => {

@@ -3,7 +3,12 @@ import { createMailer, describeSmtpError, sendTestEmail } from "../../monitor/al
 import { startSmtpServer } from "../_helpers/smtp.ts";
 import { closedPort, startTcpTarget } from "../_helpers/targets.ts";
 
-const mail = { to: "ops@example.test", subject: "[DOWN] Shop — HTTP 502", text: "Hello — ü", html: "<p>Hello — ü</p>" };
+const mail = {
+  to: "ops@example.test",
+  subject: "[DOWN] Shop — HTTP 502",
+  text: "Hello — ü",
+  html: "<p>Hello — ü</p>",
+};
 
 Deno.test("createMailer() sends over STARTTLS with AUTH, verifying the trusted certificate", async () => {
   await using smtp = await startSmtpServer();
@@ -47,7 +52,10 @@ Deno.test("describeSmtpError(): what each real server failure means for retries"
     assert.equal(f.responseCode, 535);
     assert.equal(f.serverLevel, true);
     assert.equal(f.permanent, false);
-    assert.match(f.message, /Invalid login: 535 Invalid username or password \(EAUTH, AUTH PLAIN\)/);
+    assert.match(
+      f.message,
+      /Invalid login: 535 Invalid username or password \(EAUTH, AUTH PLAIN\)/,
+    );
     assert.ok(!f.message.includes("hunter2-wrong"));
   });
 

@@ -1,0 +1,70 @@
+/**
+ * Loads what an alert email says from the database at send time, so a website's email lists
+ * the internal apps folded into it up to the moment it leaves.
+ */
+import type { Db } from "../store/db.ts";
+import type { ErrorKind } from "../types.ts";
+import { stmt } from "../store/statements.ts";
+import { childIds, getMonitor } from "../store/monitors.ts";
+import { getIncident } from "../store/incidents.ts";
+import { getCheck } from "../store/checks.ts";
+import type { AffectedApp, AlertFacts } from "./message.ts";
+import type { AlertRow } from "./outbox.ts";
+
+/** The facts for `row`, or null when its monitor or incident no longer exists. */
+export function loadFacts(db: Db, row: AlertRow, baseUrl: string, now: number): AlertFacts | null {
+  const monitor = getMonitor(db, row.monitorId);
+  const incident = getIncident(db, row.incidentId);
+  if (!monitor || !incident) return null;
+  const parent = monitor.parentId === null ? null : getMonitor(db, monitor.parentId);
+  const check = row.checkId === null ? null : getCheck(db, row.checkId);
+  const hasApps = childIds(db, monitor.id).length > 0;
+  return {
+    kind: row.kind,
+    seq: row.seq,
+    monitor: {
+      id: monitor.id,
+      name: monitor.name,
+      url: monitor.url,
+      expectedStatus: monitor.expectedStatus,
+      timeoutMs: monitor.timeoutMs,
+      failureThreshold: monitor.failureThreshold,
+      parentName: parent?.name ?? null,
+    },
+    incident,
+    check,
+    failures: row.failures,
+    threshold: row.threshold,
+    affected: hasApps
+      ? affectedApps(db, monitor.id, incident.startedAt, incident.endedAt ?? now)
+      : [],
+    dashboardUrl: `${baseUrl}/monitors/${monitor.id}`,
+    now,
+  };
+}
+
+type Row = Record<string, unknown>;
+
+/** A website's internal apps with an outage overlapping [from, to]; the latest one per app. */
+export function affectedApps(db: Db, websiteId: number, from: number, to: number): AffectedApp[] {
+  const rows = stmt(
+    db,
+    `SELECT i.*, m.name, m.url FROM monitors m JOIN incidents i ON i.monitor_id = m.id
+     WHERE m.parent_id = ? AND i.started_at <= ? AND (i.ended_at IS NULL OR i.ended_at >= ?)
+     ORDER BY i.started_at, i.id`,
+  ).all(websiteId, to, from) as Row[];
+  const byApp = new Map<number, AffectedApp>();
+  for (const r of rows) {
+    byApp.set(r.monitor_id as number, {
+      id: r.monitor_id as number,
+      name: r.name as string,
+      url: r.url as string,
+      startedAt: r.started_at as number,
+      endedAt: (r.ended_at as number | null) ?? null,
+      errorKind: r.error_kind as ErrorKind,
+      httpStatus: (r.http_status as number | null) ?? null,
+      errorMessage: r.error_message as string,
+    });
+  }
+  return [...byApp.values()];
+}

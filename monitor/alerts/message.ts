@@ -1,0 +1,317 @@
+/**
+ * Alert emails as pure functions of their facts: no I/O, no clock (`now` is a field), so every
+ * wording is pinned by table tests. Subjects are short enough for a phone's lock screen.
+ */
+import type { ErrorKind, Incident } from "../types.ts";
+
+/** What an alert row announces. */
+export type AlertKind = "down" | "recovered" | "reminder";
+
+/** The monitor as the email shows it. */
+export interface MonitorFacts {
+  id: number;
+  name: string;
+  url: string;
+  expectedStatus: string;
+  timeoutMs: number;
+  failureThreshold: number;
+  /** The website's name when this monitor is an internal app. */
+  parentName: string | null;
+}
+
+/** The check that caused the transition (null when it was pruned). */
+export interface CheckFacts {
+  checkedAt: number;
+  latencyMs: number;
+  httpStatus: number | null;
+  errorKind: ErrorKind | null;
+  errorMessage: string | null;
+}
+
+/** An internal app that failed during the website's outage. */
+export interface AffectedApp {
+  id: number;
+  name: string;
+  url: string;
+  startedAt: number;
+  endedAt: number | null;
+  errorKind: ErrorKind;
+  httpStatus: number | null;
+  errorMessage: string;
+}
+
+/** Everything one alert email says. */
+export interface AlertFacts {
+  kind: AlertKind;
+  /** Reminder number (1, 2, …); 0 otherwise. */
+  seq: number;
+  monitor: MonitorFacts;
+  incident: Incident;
+  check: CheckFacts | null;
+  /** Consecutive failed checks when the monitor went DOWN. */
+  failures: number;
+  /** The failure threshold in force when it went DOWN. */
+  threshold: number;
+  /** Internal apps folded into this (website) email. */
+  affected: AffectedApp[];
+  /** `${baseUrl}/monitors/${id}`. */
+  dashboardUrl: string;
+  /** Render time (epoch ms): durations of outages still open end here. */
+  now: number;
+}
+
+/** A rendered email. */
+export interface AlertMessage {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const SHORT_CAUSE: Record<ErrorKind, string> = {
+  timeout: "timeout",
+  unexpected_status: "unexpected response",
+  connection_refused: "connection refused",
+  dns: "DNS lookup failed",
+  tls: "TLS error",
+  connection_reset: "connection reset",
+  network: "network error",
+};
+
+const REASONS: Record<number, string> = {
+  301: "Moved Permanently",
+  302: "Found",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  408: "Request Timeout",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+/**
+ * The cause in two or three words for a subject line.
+ *
+ * @example
+ * ```ts
+ * import { shortCause } from "./message.ts";
+ * shortCause("unexpected_status", 502); // "HTTP 502"
+ * shortCause("connection_refused", null); // "connection refused"
+ * ```
+ */
+export function shortCause(kind: ErrorKind, httpStatus: number | null): string {
+  // A status code is the most precise thing we know, whatever the kind says.
+  if (httpStatus !== null && kind === "unexpected_status") return `HTTP ${httpStatus}`;
+  return SHORT_CAUSE[kind];
+}
+
+/** The cause as a sentence a non-specialist can act on. */
+export function causeInWords(
+  kind: ErrorKind,
+  httpStatus: number | null,
+  m: Pick<MonitorFacts, "expectedStatus" | "timeoutMs">,
+): string {
+  switch (kind) {
+    case "unexpected_status": {
+      if (httpStatus === null) {
+        return `The response did not match the expected ${m.expectedStatus}.`;
+      }
+      const reason = REASONS[httpStatus] ? ` ${REASONS[httpStatus]}` : "";
+      return `The server answered HTTP ${httpStatus}${reason}; expected ${m.expectedStatus}.`;
+    }
+    case "timeout":
+      return `No complete response within the ${formatDuration(m.timeoutMs)} timeout.`;
+    case "connection_refused":
+      return "The server refused the connection: nothing is listening on that port, or a firewall rejected it.";
+    case "dns":
+      return "The host name could not be resolved (DNS lookup failed).";
+    case "tls":
+      return "The secure connection (TLS) failed: the certificate may be expired, self-signed or for another name.";
+    case "connection_reset":
+      return "The connection was dropped before a complete response arrived.";
+    case "network":
+      return "A network error prevented the check from completing.";
+  }
+}
+
+/**
+ * A human duration, coarse enough to read at a glance.
+ *
+ * @example
+ * ```ts
+ * import { formatDuration } from "./message.ts";
+ * formatDuration(252_000); // "4m 12s"
+ * formatDuration(3_780_000); // "1h 3m"
+ * ```
+ */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
+}
+
+/** Escapes text for HTML element content and double-quoted attributes. */
+export function escapeHtml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) =>
+      c === "&"
+        ? "&amp;"
+        : c === "<"
+        ? "&lt;"
+        : c === ">"
+        ? "&gt;"
+        : c === '"'
+        ? "&quot;"
+        : "&#39;",
+  );
+}
+
+const iso = (t: number) => new Date(t).toISOString();
+// Header injection is impossible through nodemailer, but a newline would still break the subject.
+const oneLine = (s: string) => s.replace(/\p{Cc}+/gu, " ").trim();
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** Builds the subject, plain-text and HTML bodies of one alert. */
+export function buildAlertMessage(f: AlertFacts): AlertMessage {
+  const rows = f.kind === "recovered" ? recoveredRows(f) : downRows(f);
+  const intro = introLine(f);
+  const apps = f.affected.map((a) => appLine(a, f.now));
+  const appsTitle = `Internal apps affected (${f.affected.length}):`;
+  const width = Math.max(...rows.map(([k]) => k.length)) + 1;
+  const text = [
+    intro,
+    "",
+    ...rows.map(([k, v]) => `${(k + ":").padEnd(width + 1)}${v}`),
+    ...(apps.length ? ["", appsTitle, ...apps.map((a) => `  - ${a}`)] : []),
+    "",
+    `Open the dashboard: ${f.dashboardUrl}`,
+    "",
+    "-- ",
+    "Server Health Checker",
+    "",
+  ].join("\n");
+  const color = f.kind === "recovered" ? "#1a7f37" : "#cf222e";
+  const html = [
+    "<!DOCTYPE html>",
+    '<html><body style="font-family:-apple-system,Segoe UI,Roboto,Arial,sans-serif;font-size:15px;line-height:1.4;color:#1f2328">',
+    `<p style="font-size:17px;font-weight:600;color:${color};margin:0 0 12px">${
+      escapeHtml(intro)
+    }</p>`,
+    '<table cellpadding="4" cellspacing="0" style="border-collapse:collapse">',
+    ...rows.map(([k, v]) =>
+      `<tr><th align="left" valign="top" style="padding-right:12px;white-space:nowrap">${
+        escapeHtml(k)
+      }</th><td style="word-break:break-all">${escapeHtml(v)}</td></tr>`
+    ),
+    "</table>",
+    ...(apps.length
+      ? [
+        `<p style="margin:12px 0 4px;font-weight:600">${escapeHtml(appsTitle)}</p>`,
+        `<ul style="margin:0;padding-left:20px">${
+          apps.map((a) => `<li>${escapeHtml(a)}</li>`).join("")
+        }</ul>`,
+      ]
+      : []),
+    `<p style="margin:16px 0"><a href="${
+      escapeHtml(f.dashboardUrl)
+    }" style="color:#0969da">Open the dashboard</a></p>`,
+    '<p style="color:#59636e;font-size:12px">Server Health Checker</p>',
+    "</body></html>",
+    "",
+  ].join("\n");
+  return { subject: subjectLine(f), text, html };
+}
+
+function subjectLine(f: AlertFacts): string {
+  const i = f.incident;
+  const name = oneLine(f.monitor.name);
+  const n = f.affected.length;
+  if (f.kind === "recovered") {
+    const apps = n ? ` (+${plural(n, "internal app")})` : "";
+    return `[RECOVERED] ${name} — down for ${formatDuration(endOf(f) - i.startedAt)}${apps}`;
+  }
+  const cause = shortCause(i.errorKind, i.httpStatus);
+  const apps = n ? ` (+${plural(n, "internal app")})` : "";
+  if (f.kind === "reminder") {
+    return `[DOWN] ${name} — ${cause}, still down after ${
+      formatDuration(f.now - i.startedAt)
+    }${apps}`;
+  }
+  return `[DOWN] ${name} — ${cause}${apps}`;
+}
+
+function introLine(f: AlertFacts): string {
+  const name = oneLine(f.monitor.name);
+  const of = f.monitor.parentName ? ` (internal app of ${oneLine(f.monitor.parentName)})` : "";
+  if (f.kind === "recovered") return `${name}${of} is back UP.`;
+  if (f.kind === "reminder") return `${name}${of} is still DOWN (reminder ${f.seq}).`;
+  return `${name}${of} is DOWN.`;
+}
+
+const endOf = (f: AlertFacts) => f.incident.endedAt ?? f.now;
+
+function rawLines(f: AlertFacts): [string, string][] {
+  const i = f.incident;
+  const rows: [string, string][] = [];
+  if (i.httpStatus !== null) rows.push(["Status code", String(i.httpStatus)]);
+  if (i.errorMessage) rows.push(["Error", i.errorMessage]);
+  return rows;
+}
+
+function downRows(f: AlertFacts): [string, string][] {
+  const i = f.incident;
+  const rows: [string, string][] = [
+    ["URL", f.monitor.url],
+    ["Cause", causeInWords(i.errorKind, i.httpStatus, f.monitor)],
+    ...rawLines(f),
+  ];
+  if (f.check) rows.push(["Latency", `${Math.round(f.check.latencyMs)} ms`]);
+  rows.push(["Detected", iso(i.confirmedAt)]);
+  rows.push(["Failing since", iso(i.startedAt)]);
+  rows.push(["Checks", `${f.failures} of ${f.threshold} failed checks`]);
+  if (f.kind === "reminder") {
+    rows.push(["Down for", formatDuration(f.now - i.startedAt)]);
+    rows.push(["Failed checks", `${i.failureCount} so far, last at ${iso(i.lastFailureAt)}`]);
+  }
+  // Delivery can lag the outage (SMTP was down); say so rather than alarm about the past.
+  if (i.endedAt !== null) {
+    rows.push([
+      "Update",
+      `recovered at ${iso(i.endedAt)} after ${formatDuration(endOf(f) - i.startedAt)}`,
+    ]);
+  }
+  return rows;
+}
+
+function recoveredRows(f: AlertFacts): [string, string][] {
+  const i = f.incident;
+  const rows: [string, string][] = [
+    ["URL", f.monitor.url],
+    ["Down for", formatDuration(endOf(f) - i.startedAt)],
+    ["First failure", iso(i.startedAt)],
+    ["Last failure", iso(i.lastFailureAt)],
+    ["Recovered", iso(endOf(f))],
+    ["Failed checks", String(i.failureCount)],
+    ["Cause was", `${causeInWords(i.errorKind, i.httpStatus, f.monitor)}`],
+    ...rawLines(f).map(([k, v]): [string, string] => [`${k} was`, v]),
+  ];
+  if (f.check) {
+    const status = f.check.httpStatus === null ? "" : `HTTP ${f.check.httpStatus}, `;
+    rows.push(["Now", `${status}${Math.round(f.check.latencyMs)} ms`]);
+  }
+  return rows;
+}
+
+function appLine(a: AffectedApp, now: number): string {
+  const cause = shortCause(a.errorKind, a.httpStatus);
+  const state = a.endedAt === null
+    ? `DOWN since ${iso(a.startedAt)} (${formatDuration(now - a.startedAt)})`
+    : `recovered at ${iso(a.endedAt)} after ${formatDuration(a.endedAt - a.startedAt)}`;
+  return `${oneLine(a.name)} (${a.url}) — ${cause} — ${state}`;
+}

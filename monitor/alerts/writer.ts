@@ -1,0 +1,127 @@
+/**
+ * The TransitionWriter that turns DOWN/RECOVERED transitions into outbox rows, inside the
+ * recording transaction, and decides grouping.
+ *
+ * Grouping rule (one email per outage per recipient, not one per internal app):
+ * - A fresh DOWN or RECOVERED of a website with internal apps, or of an internal app, is held
+ *   for the grouping window before delivery, so events detected together can coalesce.
+ * - An internal app's DOWN for recipient r is folded (status `grouped`) into its website's open
+ *   incident when r is getting, or already got, the website's DOWN email: r knows the site is
+ *   down, and the website's emails list the app.
+ * - An internal app's RECOVERED for r is folded when its DOWN was folded into the website's
+ *   still-open incident and r is on the website's recovery list (the website's RECOVERED email
+ *   will say so), or when the website's RECOVERED email to r is still pending.
+ * - Conversely, when a website's alert rows are written, its apps' still-pending rows of the
+ *   same kind for the same recipients are folded into it (an app detected first, in the window).
+ * - While the website is failing but below its threshold, an app's DOWN is held until the
+ *   website's verdict is due (capped), so the website's DOWN can absorb it.
+ * Everything else is sent on its own. Flapping within a threshold never reaches this writer.
+ */
+import type { Db } from "../store/db.ts";
+import type { TransitionWriter } from "../recorder.ts";
+import type { Monitor, Transition } from "../types.ts";
+import { childIds, getMonitor } from "../store/monitors.ts";
+import { listIncidents } from "../store/incidents.ts";
+import { getState } from "../store/state.ts";
+import { alertRecipients } from "./recipients.ts";
+import { findAlert, foldChildAlerts, insertAlert } from "./outbox.ts";
+
+/** The longest an internal app's DOWN waits for its failing website's verdict. */
+export const MAX_WEBSITE_HOLD_MS = 5 * 60_000;
+
+/** What the writer needs to know. */
+export interface WriterOptions {
+  /** False when EMAIL_HOST is not set: rows are recorded as `skipped`, never sent. */
+  enabled: boolean;
+  adminEmail: string | null;
+  groupWindowMs: number;
+  now: () => number;
+}
+
+/** Builds the writer registered on the CheckRecorder. */
+export function alertWriter(opts: WriterOptions): TransitionWriter {
+  return (db, t) => {
+    const now = opts.now();
+    const m = t.monitor;
+    const parent = m.parentId === null ? null : getMonitor(db, m.parentId);
+    const hasApps = parent === null && childIds(db, m.id).length > 0;
+    const recipients = alertRecipients(m, parent, t.kind, opts.adminEmail);
+    const base = {
+      monitorId: m.id,
+      incidentId: t.incident.id,
+      kind: t.kind,
+      seq: 0,
+      checkId: t.check.id,
+      failures: t.kind === "down" ? t.consecutiveFailures : t.incident.failureCount,
+      threshold: m.failureThreshold,
+      createdAt: now,
+    };
+    if (!opts.enabled) {
+      // Recorded so the history shows what would have been sent; never picked up later, so
+      // configuring SMTP does not unleash a backlog of stale alerts.
+      for (const recipient of recipients) {
+        insertAlert(db, {
+          ...base,
+          recipient,
+          status: "skipped",
+          groupedInto: null,
+          lastError: "EMAIL_HOST is not set",
+          nextAttemptAt: now,
+        });
+      }
+      return;
+    }
+    const window = parent !== null || hasApps ? opts.groupWindowMs : 0;
+    const hold = parent !== null && t.kind === "down" ? websiteHold(db, parent) : 0;
+    for (const recipient of recipients) {
+      const into = parent ? foldTarget(db, parent, t, recipient, opts.adminEmail) : null;
+      insertAlert(db, {
+        ...base,
+        recipient,
+        status: into === null ? "pending" : "grouped",
+        groupedInto: into,
+        lastError: null,
+        nextAttemptAt: now + window + hold,
+      });
+      if (hasApps) foldChildAlerts(db, m.id, t.kind, recipient, t.incident.id);
+    }
+  };
+}
+
+/** The website incident an app's alert to `recipient` folds into, or null to send its own. */
+function foldTarget(
+  db: Db,
+  website: Monitor,
+  t: Transition,
+  recipient: string,
+  adminEmail: string | null,
+): number | null {
+  const open = getState(db, website.id).openIncidentId;
+  if (t.kind === "down") {
+    if (open === null) return null;
+    const row = findAlert(db, open, "down", recipient);
+    return row && ["pending", "sending", "sent"].includes(row.status) ? open : null;
+  }
+  if (open !== null) {
+    const down = findAlert(db, t.incident.id, "down", recipient);
+    const key = recipient.toLowerCase();
+    const willHear = alertRecipients(website, null, "recovered", adminEmail)
+      .some((r) => r.toLowerCase() === key);
+    return down?.status === "grouped" && down.groupedInto === open && willHear ? open : null;
+  }
+  const last = listIncidents(db, website.id, 1)[0];
+  if (!last) return null;
+  return findAlert(db, last.id, "recovered", recipient)?.status === "pending" ? last.id : null;
+}
+
+/** How long an app's DOWN waits because its website is failing below its threshold. */
+function websiteHold(db: Db, website: Monitor): number {
+  if (!website.active) return 0;
+  const s = getState(db, website.id);
+  if (s.state !== "pending" || s.consecutiveFailures === 0) return 0;
+  const remaining = Math.max(1, website.failureThreshold - s.consecutiveFailures);
+  return Math.min(
+    MAX_WEBSITE_HOLD_MS,
+    remaining * website.retryIntervalS * 1000 + website.timeoutMs,
+  );
+}

@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { alertRecipients, dedupeAddresses } from "../../monitor/alerts/recipients.ts";
+
+const site = { alertEmails: ["ops@shop.io", "Dev@shop.io"], recoveryEmails: ["ops@shop.io"] };
+const none = { alertEmails: [], recoveryEmails: [] };
+
+Deno.test("alertRecipients(): alert list for DOWN, recovery list for RECOVERED, admin last", () => {
+  const cases: [string, Parameters<typeof alertRecipients>, string[]][] = [
+    ["website down", [site, null, "down", "admin@shop.io"], [
+      "ops@shop.io",
+      "Dev@shop.io",
+      "admin@shop.io",
+    ]],
+    ["website recovered", [site, null, "recovered", "admin@shop.io"], [
+      "ops@shop.io",
+      "admin@shop.io",
+    ]],
+    ["reminder uses the alert list", [site, null, "reminder", null], [
+      "ops@shop.io",
+      "Dev@shop.io",
+    ]],
+    ["admin already listed (other case)", [site, null, "down", "OPS@SHOP.IO"], [
+      "ops@shop.io",
+      "Dev@shop.io",
+    ]],
+    ["app without lists inherits the website's", [none, site, "down", null], [
+      "ops@shop.io",
+      "Dev@shop.io",
+    ]],
+    ["app inherits per kind", [
+      { alertEmails: ["app@x.io"], recoveryEmails: [] },
+      site,
+      "recovered",
+      null,
+    ], [
+      "ops@shop.io",
+    ]],
+    ["app with its own list does not inherit", [
+      { alertEmails: ["app@x.io"], recoveryEmails: [] },
+      site,
+      "down",
+      null,
+    ], ["app@x.io"]],
+    ["website without lists: admin only", [none, null, "down", "admin@shop.io"], [
+      "admin@shop.io",
+    ]],
+    ["nobody at all", [none, null, "recovered", null], []],
+  ];
+  for (const [name, args, want] of cases) assert.deepEqual(alertRecipients(...args), want, name);
+});
+
+Deno.test("dedupeAddresses() keeps the first spelling and drops blanks", () => {
+  assert.deepEqual(dedupeAddresses([" A@x.io", "a@X.IO", "", "b@x.io", "B@x.io "]), [
+    "A@x.io",
+    "b@x.io",
+  ]);
+});

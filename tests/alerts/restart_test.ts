@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { alertEnv, flipTarget, inbox, sleep, until } from "./_env.ts";
+import { insertAlert, pruneAlerts } from "../../monitor/alerts/outbox.ts";
+
+Deno.test("no duplicate DOWN after the service restarts mid-outage; RECOVERED still comes", async () => {
+  await using env = await alertEnv({ adminEmail: null });
+  await using target = await flipTarget();
+  const m = env.monitor({
+    name: "Shop",
+    url: target.url,
+    alert_emails: ["ops@example.test"],
+    recovery_emails: ["ops@example.test"],
+  });
+  target.status = 502;
+  await env.service.checkNow(m.id);
+  await env.smtp.waitForMessages(1);
+
+  await env.reopen(); // same SQLite file, new services, new sender
+  assert.equal((await env.service.checkNow(m.id)).state.state, "down");
+  await sleep(300);
+  assert.equal(env.smtp.messages.length, 1);
+
+  target.status = 200;
+  await env.service.checkNow(m.id);
+  await env.smtp.waitForMessages(2);
+  await sleep(300);
+  assert.deepEqual(inbox(env.smtp).map((l) => l.replace(/\d+s$/, "Ns")), [
+    "ops@example.test [DOWN] Shop — HTTP 502",
+    "ops@example.test [RECOVERED] Shop — down for Ns",
+  ]);
+});
+
+Deno.test("alerts still pending at shutdown are delivered after the restart", async () => {
+  await using env = await alertEnv({ adminEmail: null });
+  await using target = await flipTarget();
+  const m = env.monitor({ name: "Shop", url: target.url, alert_emails: ["ops@example.test"] });
+  await env.smtp.stop();
+  target.status = 500;
+  await env.service.checkNow(m.id);
+  await until(() => env.alerts.list()[0]?.lastError, "a failed attempt");
+  await env.reopen();
+  await env.smtp.restart();
+  await env.smtp.waitForMessages(1);
+  await sleep(300);
+  assert.equal(env.smtp.messages.length, 1);
+  assert.equal(env.alerts.list()[0].status, "sent");
+});
+
+Deno.test("a row left 'sending' by a crash is sent again once, with the same Message-ID", async () => {
+  await using env = await alertEnv({ adminEmail: null });
+  await using target = await flipTarget();
+  const m = env.monitor({ name: "Shop", url: target.url, alert_emails: ["ops@example.test"] });
+  target.status = 500;
+  await env.service.checkNow(m.id);
+  const [first] = await env.smtp.waitForMessages(1);
+  const row = await until(() => env.alerts.list().find((r) => r.status === "sent"), "sent");
+
+  // The crash window: the server said 250 but the 'sent' mark never committed.
+  await env.alerts.stop();
+  env.db.prepare("UPDATE alerts SET status = 'sending' WHERE id = ?").run(row.id);
+  await env.reopen();
+  const mails = await env.smtp.waitForMessages(2);
+  await sleep(300);
+  assert.equal(mails.length, 2, "exactly one extra copy");
+  assert.equal(mails[1].headers.get("message-id"), first.headers.get("message-id"));
+  const after = env.alerts.list();
+  assert.equal(after.length, 1);
+  assert.equal(after[0].status, "sent");
+  assert.equal(after[0].attempts, 2);
+});
+
+Deno.test("the outbox refuses a second row for the same incident, kind and recipient (any case)", async () => {
+  await using env = await alertEnv({ adminEmail: null });
+  await using target = await flipTarget();
+  const m = env.monitor({ name: "Shop", url: target.url, alert_emails: ["Ops@Example.test"] });
+  target.status = 500;
+  const { transition } = await env.service.checkNow(m.id);
+  const row = {
+    monitorId: m.id,
+    incidentId: transition!.incident.id,
+    kind: "down" as const,
+    seq: 0,
+    recipient: "OPS@example.TEST",
+    status: "pending" as const,
+    groupedInto: null,
+    checkId: null,
+    failures: 1,
+    threshold: 1,
+    lastError: null,
+    createdAt: Date.now(),
+    nextAttemptAt: Date.now(),
+  };
+  assert.equal(insertAlert(env.db, row), false);
+  assert.equal(insertAlert(env.db, { ...row, kind: "reminder", seq: 1 }), true);
+  assert.equal(insertAlert(env.db, { ...row, kind: "reminder", seq: 1 }), false);
+});
+
+Deno.test("pruneAlerts() deletes old finished rows and keeps undelivered ones", async () => {
+  await using env = await alertEnv({ adminEmail: null });
+  await using target = await flipTarget();
+  const m = env.monitor({
+    name: "Shop",
+    url: target.url,
+    alert_emails: ["ops@example.test"],
+    recovery_emails: ["ops@example.test"],
+  });
+  target.status = 500;
+  await env.service.checkNow(m.id);
+  await until(() => env.alerts.list()[0]?.status === "sent", "sent");
+  await env.alerts.stop(); // freeze the outbox: the RECOVERED row stays pending
+  target.status = 200;
+  assert.equal((await env.service.checkNow(m.id)).transition?.kind, "recovered");
+  assert.deepEqual(env.alerts.list().map((r) => r.status).sort(), ["pending", "sent"]);
+  assert.equal(pruneAlerts(env.db, Date.now() + 60_000), 1);
+  assert.deepEqual(env.alerts.list().map((r) => r.status), ["pending"]);
+});
