@@ -3,15 +3,19 @@ import { Hono } from "hono";
 import type { Runtime } from "../monitor/runtime.ts";
 import { apiRoutes } from "./api.ts";
 import { bearerAuth } from "./bearer.ts";
-import { jsonError } from "./errors.ts";
+import { securityHeaders, type WebOptions, webRoutes } from "./web.tsx";
 
 /** Scheduler ticks older than this mean the cron clock has stopped. */
 const TICK_STALE_MS = 150_000;
 
-/** Builds the Hono app for a runtime. */
-export function createApp(rt: Runtime): Hono {
+/** Builds the Hono app for a runtime; `web` options are for tests (clock, client address). */
+export function createApp(rt: Runtime, web: WebOptions = {}): Hono {
   const app = new Hono();
-  app.onError(jsonError);
+  const dashboard = webRoutes(rt, web);
+  // JSON errors for /api, /metrics and /healthz; the HTML error page for the dashboard.
+  app.onError(dashboard.onError);
+  app.notFound(dashboard.notFound);
+  app.use("*", securityHeaders());
 
   app.get("/healthz", (c) => {
     const stats = rt.scheduler.stats();
@@ -36,5 +40,7 @@ export function createApp(rt: Runtime): Hono {
   });
 
   app.route("/api/v1", apiRoutes(rt));
+  // Registered after the API so its session gate never runs for requests the API answered.
+  app.route("/", dashboard.app);
   return app;
 }

@@ -1,0 +1,122 @@
+/**
+ * Server time to render the dashboard with 1,000 monitors and 30 days of history
+ * (200 websites × 4 internal apps; hourly + daily rollups; 30 recent checks each).
+ *
+ *   deno run -A bench/render.ts [monitors=1000] [runs=30]
+ */
+import { loadConfig } from "../monitor/config.ts";
+import { setLogLevel } from "../monitor/log.ts";
+import { createRuntime } from "../monitor/runtime.ts";
+import { Sessions } from "../monitor/sessions.ts";
+import { transaction } from "../monitor/store/db.ts";
+import { createApp } from "../routes/app.ts";
+import { rng, seedChecks, seedRollups } from "./_seed.ts";
+
+const MONITORS = Number(Deno.args[0] ?? 1000);
+const RUNS = Number(Deno.args[1] ?? 30);
+const APPS_PER_SITE = 4;
+
+setLogLevel("error");
+const dir = await Deno.makeTempDir({ prefix: "shc-render-" });
+const rt = createRuntime(loadConfig({ DATABASE_PATH: `${dir}/bench.db`, LOG_LEVEL: "error" }), {
+  cron: false,
+});
+const app = createApp(rt);
+
+// --- seed -------------------------------------------------------------------------------------
+const t0 = performance.now();
+const now = Date.now();
+const random = rng(7);
+const ids: number[] = [];
+transaction(rt.db, () => {
+  let parent: number | null = null;
+  for (let i = 0; i < MONITORS; i++) {
+    const site = i % (APPS_PER_SITE + 1) === 0;
+    const m = rt.service.create({
+      name: site ? `Website ${i}` : `App ${i}`,
+      url: `https://host${i}.example/health`,
+      parent_id: site ? undefined : parent ?? undefined,
+      interval_s: 60,
+    });
+    if (site) parent = m.id;
+    ids.push(m.id);
+  }
+});
+for (const id of ids) {
+  const profile = { latencyMs: 50 + random() * 300, failRate: random() < 0.1 ? 0.02 : 0.001 };
+  seedRollups(rt.db, id, { now, days: 30, intervalS: 60, profile, random });
+  seedChecks(rt.db, id, {
+    now,
+    n: 30,
+    intervalS: 60,
+    profile,
+    random,
+    downTail: random() < 0.02 ? 3 : 0,
+  });
+}
+const rows = (sql: string) => (rt.db.prepare(sql).get() as { n: number }).n;
+console.log(
+  `seeded ${MONITORS} monitors, ${rows("SELECT count(*) AS n FROM rollups")} rollups, ${
+    rows("SELECT count(*) AS n FROM checks")
+  } checks in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
+
+// --- measure ----------------------------------------------------------------------------------
+const user = await rt.accounts.createUser({ username: "bench", password: "render-timing-2025" });
+const { token } = await new Sessions(rt.db, { ttlHours: 1 }).create(user.id, user.username);
+const headers = { Cookie: `shc_session=${token}` };
+
+async function measure(label: string, path: string | (() => string), extra = {}) {
+  const times: number[] = [];
+  let bytes = 0, status = 0;
+  for (let i = 0; i < RUNS + 3; i++) {
+    const url = typeof path === "string" ? path : path();
+    const start = performance.now();
+    const res = await app.request(url, { headers: { ...headers, ...extra } });
+    const body = await res.arrayBuffer();
+    const ms = performance.now() - start;
+    if (i >= 3) times.push(ms); // the first runs warm up the JIT and statement cache
+    bytes = body.byteLength;
+    status = res.status;
+  }
+  times.sort((a, b) => a - b);
+  const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+  console.log(
+    `${label.padEnd(44)} ${String(status).padEnd(4)} p50 ${q(0.5).toFixed(1).padStart(6)} ms  p95 ${
+      q(0.95).toFixed(1).padStart(6)
+    } ms  min ${times[0].toFixed(1).padStart(6)} ms  ${(bytes / 1024).toFixed(0).padStart(5)} KiB`,
+  );
+}
+
+const overviewHtml = await (await app.request("/", { headers })).text();
+const version = /\/partials\/overview\?v=([\d-]+)/.exec(overviewHtml)![1];
+const hx = { "HX-Request": "true" };
+
+await measure("GET / (full overview page)", "/");
+await measure("GET / (gzip, as browsers ask)", "/", { "Accept-Encoding": "gzip" });
+await measure("GET /partials/overview (nothing changed)", `/partials/overview?v=${version}`, hx);
+
+// Five monitors get a new check between polls: the partial carries five rows.
+let round = 0;
+await measure("GET /partials/overview (5 rows changed)", () => {
+  const base = rows("SELECT coalesce(max(id), 0) AS n FROM checks");
+  const v = `${base}-${version.split("-").slice(1).join("-")}`;
+  round++;
+  for (let k = 0; k < 5; k++) {
+    seedChecks(rt.db, ids[(round * 5 + k) % ids.length], {
+      now: now + round * 1000,
+      n: 1,
+      intervalS: 60,
+      profile: { latencyMs: 100, failRate: 0 },
+      random,
+    });
+  }
+  return `/partials/overview?v=${v}`;
+}, hx);
+await measure("GET /partials/overview (whole list)", "/partials/overview?v=stale", hx);
+await measure("GET /monitors/:id (24 h chart)", `/monitors/${ids[0]}`);
+await measure("GET /monitors/:id?range=30d", `/monitors/${ids[0]}?range=30d`);
+await measure("GET /monitors/:id?range=1h (raw checks)", `/monitors/${ids[0]}?range=1h`);
+
+await rt.stop();
+await Deno.remove(dir, { recursive: true });

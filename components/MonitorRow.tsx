@@ -1,0 +1,89 @@
+/** One monitor on the overview: a region with a stable id (`m-<id>`) that polls can swap alone. */
+import type { OverviewRow } from "../monitor/overview.ts";
+import { HEARTBEAT_SLOTS } from "./constants.ts";
+import { ago, ERROR_LABELS, iso, ms, pct, resultText, utc } from "./format.ts";
+import { Heartbeat, StatusPill, TargetLink } from "./Status.tsx";
+
+/** The DOM id of a monitor's overview row. */
+export const rowId = (id: number) => `m-${id}`;
+
+/** Props of {@link MonitorRow}. */
+export interface MonitorRowProps {
+  row: OverviewRow;
+  now: number;
+  /** Marks the element for an out-of-band swap (in poll responses). */
+  oob?: boolean;
+}
+
+/** The last check's outcome: the raw status code, or the error with its message as a tooltip. */
+function Result({ row }: { row: OverviewRow }) {
+  const c = row.lastCheck;
+  if (!c) return <span class="muted">–</span>;
+  if (c.ok) return <span>{resultText(c)}</span>;
+  const label = c.errorKind ? ERROR_LABELS[c.errorKind] : "Failed";
+  const code = c.httpStatus !== null ? `HTTP ${c.httpStatus}` : label;
+  return (
+    <span class="error-text" title={c.errorMessage ?? label}>
+      {code}
+    </span>
+  );
+}
+
+/** A monitor row. */
+export function MonitorRow({ row, now, oob }: MonitorRowProps) {
+  const m = row.monitor;
+  const c = row.lastCheck;
+  const app = m.parentId !== null;
+  return (
+    <div
+      id={rowId(m.id)}
+      class={`row row-${row.status}${app ? " row-app" : ""}`}
+      hx-swap-oob={oob ? "true" : undefined}
+    >
+      <div class="row-id">
+        <StatusPill status={row.status} />
+        <div class="row-title">
+          <a class="row-name" href={`/monitors/${m.id}`}>{m.name}</a>
+          <TargetLink monitor={m} class="row-url" />
+        </div>
+      </div>
+      <Heartbeat beats={row.beats} slots={HEARTBEAT_SLOTS} now={now} />
+      <dl class="row-stats">
+        <div>
+          <dt>Last check</dt>
+          <dd>
+            {c
+              ? (
+                <time datetime={iso(c.checkedAt)} data-rel title={utc(c.checkedAt)}>
+                  {ago(c.checkedAt, now)}
+                </time>
+              )
+              : <span class="muted">never</span>}
+          </dd>
+        </div>
+        <div>
+          <dt>Response</dt>
+          <dd>{c && c.ok ? ms(c.latencyMs) : "–"}</dd>
+        </div>
+        <div>
+          <dt>Result</dt>
+          <dd>
+            <Result row={row} />
+          </dd>
+        </div>
+        <div>
+          <dt>24 h</dt>
+          <dd>{pct(row.uptime.h24)}</dd>
+        </div>
+        <div>
+          <dt>7 d</dt>
+          <dd>{pct(row.uptime.d7)}</dd>
+        </div>
+        <div>
+          <dt>30 d</dt>
+          <dd>{pct(row.uptime.d30)}</dd>
+        </div>
+      </dl>
+    </div>
+  );
+}

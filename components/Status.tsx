@@ -1,0 +1,79 @@
+/** Small status pieces: the status pill, the heartbeat strip and a monitor's target link. */
+import type { Check, Monitor, MonitorStatus } from "../monitor/types.ts";
+import { raw } from "hono/html";
+import { displayUrl, ms, resultText, safeHref, STATUS_LABELS, utc } from "./format.ts";
+
+/** Colour plus word: "Up", "Down", "Pending", "Paused". */
+export function StatusPill(props: { status: MonitorStatus; large?: boolean }) {
+  return (
+    <span class={`pill pill-${props.status}${props.large ? " pill-large" : ""}`}>
+      <span class="dot" aria-hidden="true"></span>
+      {STATUS_LABELS[props.status]}
+    </span>
+  );
+}
+
+const ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+/** Escapes text for HTML content and double-quoted attributes. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+const pad2 = (n: number) => (n < 10 ? "0" : "") + n;
+
+/** A beat's tooltip: "17:04:31 UTC · HTTP 200 · 87 ms" (the date only for checks > 20 h old). */
+export function beatTitle(c: Check, now: number): string {
+  let when: string;
+  if (now - c.checkedAt > 20 * 3_600_000) when = utc(c.checkedAt);
+  else {
+    // Arithmetic, not Date formatting: the overview formats 30 of these per monitor.
+    const s = Math.floor(c.checkedAt / 1000) % 86_400;
+    when = `${pad2(Math.floor(s / 3600))}:${pad2(Math.floor(s / 60) % 60)}:${pad2(s % 60)} UTC`;
+  }
+  return c.ok ? `${when} · ${resultText(c)} · ${ms(c.latencyMs)}` : `${when} · ${resultText(c)}`;
+}
+
+/**
+ * The last `slots` checks as bars, oldest left; empty slots pad the left edge so strips line up.
+ * One label for the whole strip keeps screen readers from reading thirty bars.
+ *
+ * Built as a string rather than JSX: with 1,000 monitors the overview has 30,000 bars, and this
+ * halves its render time. Every interpolated value goes through `escapeHtml`.
+ */
+export function Heartbeat(props: { beats: Check[]; slots: number; now: number }) {
+  const beats = props.beats.slice(-props.slots);
+  const up = beats.filter((b) => b.ok).length;
+  const label = escapeHtml(
+    beats.length === 0
+      ? "No checks yet"
+      : `Last ${beats.length} checks: ${up} up, ${beats.length - up} down`,
+  );
+  let html = `<div class="beats" role="img" aria-label="${label}" title="${label}">`;
+  html += '<i class="beat beat-none"></i>'.repeat(props.slots - beats.length);
+  for (const b of beats) {
+    html += `<i class="beat beat-${b.ok ? "up" : "down"}" title="${
+      escapeHtml(beatTitle(b, props.now))
+    }"></i>`;
+  }
+  return raw(`${html}</div>`);
+}
+
+/** The monitor's target: a link for http(s) URLs, plain text otherwise (tcp, or anything odd). */
+export function TargetLink(props: { monitor: Monitor; class?: string }) {
+  const href = safeHref(props.monitor.url);
+  const text = displayUrl(props.monitor.url);
+  return href
+    ? (
+      <a class={props.class} href={href} rel="noopener noreferrer nofollow" target="_blank">
+        {text}
+      </a>
+    )
+    : <span class={props.class}>{text}</span>;
+}

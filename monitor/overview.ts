@@ -1,0 +1,166 @@
+/**
+ * The overview read model: every monitor with status, last check, uptime and a heartbeat strip,
+ * plus a cheap version stamp so a polling client can ask "what changed since version X?".
+ */
+import type { Check, Monitor, MonitorState, MonitorStatus } from "./types.ts";
+import type { MonitorService } from "./service.ts";
+import { getMonitor, listMonitors } from "./store/monitors.ts";
+import { allStates, getState, initialState } from "./store/state.ts";
+import {
+  monitorsCheckedAfter,
+  type OverviewStamp,
+  overviewStamp,
+  recentChecksByMonitor,
+  statusCounts,
+  type UptimeWindows,
+  uptimeWindows,
+} from "./store/dashboard.ts";
+
+/** How many recent checks the heartbeat strip shows. */
+export const HEARTBEATS = 30;
+
+/** One monitor as the overview shows it. */
+export interface OverviewRow {
+  monitor: Monitor;
+  state: MonitorState;
+  status: MonitorStatus;
+  lastCheck: Check | null;
+  uptime: UptimeWindows;
+  /** Newest `HEARTBEATS` checks, oldest first. */
+  beats: Check[];
+}
+
+/** A website followed by its internal apps. */
+export interface OverviewGroup {
+  website: OverviewRow;
+  apps: OverviewRow[];
+}
+
+/** Monitor counts by displayed status. */
+export type StatusCounts = Record<MonitorStatus, number>;
+
+/** The whole overview. */
+export interface Overview {
+  version: string;
+  counts: StatusCounts;
+  groups: OverviewGroup[];
+}
+
+/** What changed since a client's version. */
+export type OverviewChange =
+  | { kind: "none" }
+  | { kind: "rows"; version: string; counts: StatusCounts; rows: OverviewRow[] }
+  | { kind: "full"; overview: Overview };
+
+const NO_UPTIME = { h24: null, d7: null, d30: null };
+
+function encode(s: OverviewStamp): string {
+  return `${s.maxCheckId}-${s.monitorCount}-${s.maxUpdatedAt}`;
+}
+
+function decode(v: string): OverviewStamp | null {
+  const m = /^(\d{1,15})-(\d{1,9})-(\d{1,15})$/.exec(v);
+  return m ? { maxCheckId: +m[1], monitorCount: +m[2], maxUpdatedAt: +m[3] } : null;
+}
+
+/** Builds overview data from the store. */
+export class OverviewReader {
+  #service: MonitorService;
+  #now: () => number;
+
+  constructor(service: MonitorService, opts: { now?: () => number } = {}) {
+    this.#service = service;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  /** The current version stamp (changes with every check, create, edit, pause or delete). */
+  version(): string {
+    return encode(overviewStamp(this.#service.db));
+  }
+
+  /** Websites (monitors without a parent) as parent choices for forms, in list order. */
+  websites(): { id: number; name: string }[] {
+    return listMonitors(this.#service.db).filter((m) => m.parentId === null).map((m) => ({
+      id: m.id,
+      name: m.name,
+    }));
+  }
+
+  /** Every monitor, grouped: websites in name order, each followed by its internal apps. */
+  overview(): Overview {
+    // Stamp first: a check landing while we read makes the data newer than the stamp, which only
+    // costs the client one redundant refresh, never a missed one.
+    const version = this.version();
+    const rows = this.#rows();
+    const groups: OverviewGroup[] = [];
+    const byId = new Map<number, OverviewGroup>();
+    for (const row of rows) {
+      const parent = row.monitor.parentId === null ? undefined : byId.get(row.monitor.parentId);
+      if (parent) parent.apps.push(row);
+      else {
+        const group = { website: row, apps: [] };
+        groups.push(group);
+        byId.set(row.monitor.id, group);
+      }
+    }
+    return { version, counts: countStatuses(rows), groups };
+  }
+
+  /**
+   * What changed since `since` (a version from an earlier answer): nothing, some rows, or the
+   * whole list when monitors were added, edited or removed (or `since` is unreadable).
+   */
+  changes(since: string): OverviewChange {
+    const now = overviewStamp(this.#service.db);
+    const old = decode(since);
+    if (
+      !old || old.monitorCount !== now.monitorCount || old.maxUpdatedAt !== now.maxUpdatedAt ||
+      old.maxCheckId > now.maxCheckId
+    ) {
+      return { kind: "full", overview: this.overview() };
+    }
+    if (old.maxCheckId === now.maxCheckId) return { kind: "none" };
+    const ids = monitorsCheckedAfter(this.#service.db, old.maxCheckId);
+    // Past a third of the list, one list swap is cheaper than many row swaps.
+    if (ids.length > Math.max(10, now.monitorCount / 3)) {
+      return { kind: "full", overview: this.overview() };
+    }
+    const rows = this.#rows(ids);
+    return {
+      kind: "rows",
+      version: encode(now),
+      counts: statusCounts(this.#service.db),
+      rows,
+    };
+  }
+
+  /** Rows for `ids`, or for every monitor when undefined. */
+  #rows(ids?: number[]): OverviewRow[] {
+    const db = this.#service.db;
+    const now = this.#now();
+    // A few changed rows are read one by one; the whole list in one pass.
+    const monitors = ids ? ids.flatMap((id) => getMonitor(db, id) ?? []) : listMonitors(db);
+    const states = ids ? new Map(ids.map((id) => [id, getState(db, id, now)])) : allStates(db);
+    const beats = recentChecksByMonitor(db, HEARTBEATS, ids);
+    const uptime = uptimeWindows(db, now, ids);
+    return monitors.map((monitor) => {
+      const state = states.get(monitor.id) ?? initialState(monitor.id, now);
+      const strip = beats.get(monitor.id) ?? [];
+      return {
+        monitor,
+        state,
+        status: monitor.active ? state.state : "paused",
+        lastCheck: strip.at(-1) ?? null,
+        uptime: uptime.get(monitor.id) ?? NO_UPTIME,
+        beats: strip,
+      };
+    });
+  }
+}
+
+/** Counts rows by displayed status. */
+export function countStatuses(rows: { status: MonitorStatus }[]): StatusCounts {
+  const counts: StatusCounts = { up: 0, down: 0, pending: 0, paused: 0 };
+  for (const r of rows) counts[r.status]++;
+  return counts;
+}

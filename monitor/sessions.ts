@@ -1,0 +1,87 @@
+/** Dashboard sessions: random cookie tokens whose SHA-256 is stored in SQLite. */
+import type { Db } from "./store/db.ts";
+import { sha256Hex } from "./accounts.ts";
+import { deleteSession, findSession, insertSession, pruneSessions } from "./store/sessions.ts";
+
+/** A verified session. */
+export interface Session {
+  id: number;
+  userId: number;
+  username: string;
+  /** Per-session secret that every state-changing dashboard request must echo. */
+  csrfToken: string;
+  expiresAt: number;
+}
+
+/** What `create()` returns: the cookie value exists only here, never in the database. */
+export interface NewSession {
+  token: string;
+  session: Session;
+}
+
+/** Random URL-safe text from `bytes` random bytes. */
+export function randomToken(bytes = 32): string {
+  const raw = crypto.getRandomValues(new Uint8Array(bytes));
+  return btoa(String.fromCharCode(...raw)).replace(/\+/g, "-").replace(/\//g, "_").replace(
+    /=+$/,
+    "",
+  );
+}
+
+/** Creates, verifies and ends sessions. */
+export class Sessions {
+  #db: Db;
+  #ttlMs: number;
+  #now: () => number;
+
+  constructor(db: Db, opts: { ttlHours: number; now?: () => number }) {
+    this.#db = db;
+    this.#ttlMs = opts.ttlHours * 3_600_000;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  /** Lifetime of a new session in seconds (the cookie's Max-Age). */
+  get ttlSeconds(): number {
+    return Math.floor(this.#ttlMs / 1000);
+  }
+
+  /** Starts a session for `userId`; expired sessions are swept at the same time. */
+  async create(userId: number, username: string): Promise<NewSession> {
+    const now = this.#now();
+    // Logins are rare, so sweeping here keeps the table small without a cron job.
+    pruneSessions(this.#db, now);
+    const token = randomToken();
+    const csrfToken = randomToken();
+    const expiresAt = now + this.#ttlMs;
+    const id = insertSession(this.#db, {
+      tokenHash: await sha256Hex(token),
+      userId,
+      csrfToken,
+      createdAt: now,
+      expiresAt,
+    });
+    return { token, session: { id, userId, username, csrfToken, expiresAt } };
+  }
+
+  /** The live session for a cookie value, or null (unknown, expired or malformed). */
+  async verify(token: string): Promise<Session | null> {
+    // Cheap rejection of junk before hashing; our tokens are 43 URL-safe characters.
+    if (!/^[\w-]{20,100}$/.test(token)) return null;
+    const row = findSession(this.#db, await sha256Hex(token), this.#now());
+    return row
+      ? {
+        id: row.id,
+        userId: row.userId,
+        username: row.username,
+        csrfToken: row.csrfToken,
+        expiresAt: row.expiresAt,
+      }
+      : null;
+  }
+
+  /** Ends the session for a cookie value; true when one existed. */
+  async end(token: string): Promise<boolean> {
+    if (!/^[\w-]{20,100}$/.test(token)) return false;
+    return deleteSession(this.#db, await sha256Hex(token));
+  }
+}

@@ -1,0 +1,282 @@
+/** Dashboard routes for monitors: overview, monitor page, live partials, forms and actions. */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { compress } from "hono/compress";
+import { NotFoundError, ValidationError } from "../monitor/errors.ts";
+import { type ChartRange, isChartRange } from "../monitor/detail.ts";
+import type { RecordedCheck } from "../monitor/recorder.ts";
+import {
+  OverviewFullUpdate,
+  OverviewPage,
+  OverviewRowsUpdate,
+} from "../components/OverviewPage.tsx";
+import { MonitorBody, MonitorLive, MonitorPage } from "../components/MonitorPage.tsx";
+import { MonitorForm, MonitorFormPage, type MonitorFormProps } from "../components/MonitorForm.tsx";
+import { DeletePage } from "../components/SimplePages.tsx";
+import { FlashRegion } from "../components/Layout.tsx";
+import { ms } from "../components/format.ts";
+import type { Flash } from "../components/types.ts";
+import type { WebDeps, WebEnv } from "./web_deps.ts";
+import { isHtmx } from "./web_session.ts";
+import { flash, html, pageCtx } from "./web_render.ts";
+import { monitorFormValues, monitorValues, newMonitorValues } from "./web_forms.ts";
+
+/** A monitor id from the path, or 404. */
+function monitorId(c: Context): number {
+  const raw = c.req.param("id") ?? "";
+  if (!/^\d{1,15}$/.test(raw)) {
+    throw new HTTPException(404, { message: `No monitor with id ${raw}` });
+  }
+  return Number(raw);
+}
+
+/** The chart range from the query, else from the page htmx is on, else 24 h. */
+function chartRange(c: Context): ChartRange {
+  const q = c.req.query("range");
+  if (isChartRange(q)) return q;
+  const current = c.req.header("HX-Current-URL");
+  const fromPage = current && URL.canParse(current)
+    ? new URL(current).searchParams.get("range") ?? undefined
+    : undefined;
+  return isChartRange(fromPage) ? fromPage : "24h";
+}
+
+/** After a successful POST: 303 for plain forms, a full navigation for htmx. */
+function done(c: Context, location: string): Response {
+  if (isHtmx(c)) {
+    c.header("HX-Redirect", location);
+    return c.body(null, 204);
+  }
+  return c.redirect(location, 303);
+}
+
+/** A one-line outcome of a manual check. */
+function checkFlash(r: RecordedCheck): Flash {
+  const c = r.check;
+  const status = r.monitor.active ? r.state.state.toUpperCase() : "PAUSED";
+  const what = c.ok
+    ? `HTTP ${c.httpStatus ?? "OK"} in ${ms(c.latencyMs)}`
+    : `${c.httpStatus !== null ? `HTTP ${c.httpStatus}` : c.errorKind ?? "failed"}: ${
+      c.errorMessage ?? ""
+    }`;
+  return { kind: c.ok ? "ok" : "error", text: `Checked ${r.monitor.name}: ${status}, ${what}` };
+}
+
+/** Routes under / and /monitors. */
+export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const { rt } = deps;
+
+  /** The monitor page region after an htmx action, with the flash out of band. */
+  const monitorFragment = (c: Context<WebEnv>, id: number, f: Flash) => {
+    const range = chartRange(c);
+    const d = deps.detail.detail(id, range);
+    const session = c.get("session");
+    return html(
+      c,
+      <>
+        <MonitorBody d={d} range={range} csrf={session.csrfToken} now={deps.now()} />
+        <FlashRegion flash={f} oob />
+      </>,
+    );
+  };
+
+  /** An action's answer: the fragment for htmx, else flash + 303 back to the monitor page. */
+  const afterAction = (c: Context<WebEnv>, id: number, f: Flash) => {
+    if (isHtmx(c)) return monitorFragment(c, id, f);
+    flash(c, deps, f);
+    return c.redirect(`/monitors/${id}`, 303);
+  };
+
+  /** The form with messages: the form region for htmx (swapped on 422), else the whole page. */
+  const formError = (
+    c: Context<WebEnv>,
+    form: Omit<MonitorFormProps, "csrf" | "parents">,
+    heading: string,
+    editingId?: number,
+  ) => {
+    const props: MonitorFormProps = {
+      ...form,
+      csrf: c.get("session").csrfToken,
+      parents: deps.overview.websites().filter((w) => w.id !== editingId),
+    };
+    if (isHtmx(c)) return html(c, <MonitorForm {...props} />, 422);
+    return html(c, <MonitorFormPage ctx={pageCtx(c, deps)} heading={heading} form={props} />, 422);
+  };
+
+  // Gzip only the two big answers (the whole list: about 3 KB per monitor before compression).
+  // Kept off elsewhere: pages that echo request text next to the CSRF token must not be
+  // compressed (BREACH); these two echo nothing from the request.
+  const gzip = compress({ threshold: 16 * 1024 });
+
+  app.get("/", gzip, (c) => {
+    return html(c, <OverviewPage ctx={pageCtx(c, deps)} overview={deps.overview.overview()} />);
+  });
+
+  // Poll target: 204 when nothing changed, else only the changed rows (or the list) out of band.
+  app.get("/partials/overview", gzip, (c) => {
+    const change = deps.overview.changes(c.req.query("v") ?? "");
+    if (change.kind === "none") return c.body(null, 204);
+    const now = deps.now();
+    return html(
+      c,
+      change.kind === "rows"
+        ? (
+          <OverviewRowsUpdate
+            version={change.version}
+            counts={change.counts}
+            rows={change.rows}
+            now={now}
+          />
+        )
+        : <OverviewFullUpdate overview={change.overview} now={now} />,
+    );
+  });
+
+  app.get("/monitors/new", (c) => {
+    const raw = c.req.query("parent_id");
+    const websites = deps.overview.websites();
+    const parent = websites.find((w) => String(w.id) === raw);
+    return html(
+      c,
+      <MonitorFormPage
+        ctx={pageCtx(c, deps)}
+        heading={parent ? "Add internal app" : "Add website"}
+        intro={parent
+          ? `An internal app of ${parent.name}: checked on its own, listed beneath it.`
+          : "A website to check. Internal apps can be added beneath it afterwards."}
+        form={{
+          action: "/monitors",
+          values: newMonitorValues(parent?.id),
+          errors: {},
+          parents: websites,
+          csrf: c.get("session").csrfToken,
+          submitLabel: "Add monitor",
+          cancelHref: parent ? `/monitors/${parent.id}` : "/",
+        }}
+      />,
+    );
+  });
+
+  app.post("/monitors", async (c) => {
+    const values = await monitorFormValues(c);
+    try {
+      const m = rt.service.create(values);
+      flash(c, deps, { kind: "ok", text: `Added ${m.name}. The first check runs now.` });
+      return done(c, `/monitors/${m.id}`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return formError(c, {
+        action: "/monitors",
+        values,
+        errors: err.fields,
+        submitLabel: "Add monitor",
+        cancelHref: "/",
+      }, values.parent_id ? "Add internal app" : "Add website");
+    }
+  });
+
+  app.get("/monitors/:id", (c) => {
+    const range = chartRange(c);
+    const d = deps.detail.detail(monitorId(c), range);
+    return html(c, <MonitorPage ctx={pageCtx(c, deps)} d={d} range={range} />);
+  });
+
+  // Poll target of the monitor page: 204 when unchanged, else the new live region.
+  app.get("/monitors/:id/live", (c) => {
+    const id = monitorId(c);
+    let version: string;
+    try {
+      version = deps.detail.version(id);
+    } catch (err) {
+      // Deleted elsewhere: send the viewer to the overview instead of polling a 404 forever.
+      if (err instanceof NotFoundError) return done(c, "/");
+      throw err;
+    }
+    if (version === c.req.query("v")) return c.body(null, 204);
+    const range = chartRange(c);
+    return html(
+      c,
+      <MonitorLive d={deps.detail.detail(id, range)} range={range} now={deps.now()} />,
+    );
+  });
+
+  app.get("/monitors/:id/edit", (c) => {
+    const m = rt.service.get(monitorId(c)).monitor;
+    return html(
+      c,
+      <MonitorFormPage
+        ctx={pageCtx(c, deps)}
+        heading={`Edit ${m.name}`}
+        form={{
+          action: `/monitors/${m.id}/edit`,
+          values: monitorValues(m),
+          errors: {},
+          parents: deps.overview.websites().filter((w) => w.id !== m.id),
+          csrf: c.get("session").csrfToken,
+          submitLabel: "Save changes",
+          cancelHref: `/monitors/${m.id}`,
+        }}
+      />,
+    );
+  });
+
+  app.post("/monitors/:id/edit", async (c) => {
+    const id = monitorId(c);
+    const existing = rt.service.get(id).monitor;
+    const values = await monitorFormValues(c);
+    try {
+      const m = rt.service.update(id, values);
+      flash(c, deps, { kind: "ok", text: `Saved ${m.name}.` });
+      return done(c, `/monitors/${id}`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return formError(
+        c,
+        {
+          action: `/monitors/${id}/edit`,
+          values,
+          errors: err.fields,
+          submitLabel: "Save changes",
+          cancelHref: `/monitors/${id}`,
+        },
+        `Edit ${existing.name}`,
+        id,
+      );
+    }
+  });
+
+  app.post("/monitors/:id/check", async (c) => {
+    const id = monitorId(c);
+    const recorded = await rt.service.checkNow(id);
+    return afterAction(c, id, checkFlash(recorded));
+  });
+
+  for (const [verb, active] of [["pause", false], ["resume", true]] as const) {
+    app.post(`/monitors/:id/${verb}`, (c) => {
+      const id = monitorId(c);
+      const m = rt.service.setActive(id, active);
+      const text = active ? `Resumed ${m.name}; checking again.` : `Paused ${m.name}.`;
+      return afterAction(c, id, { kind: "info", text });
+    });
+  }
+
+  app.get("/monitors/:id/delete", (c) => {
+    const m = rt.service.get(monitorId(c)).monitor;
+    return html(
+      c,
+      <DeletePage ctx={pageCtx(c, deps)} monitor={m} apps={rt.service.children(m.id)} />,
+    );
+  });
+
+  app.post("/monitors/:id/delete", (c) => {
+    const id = monitorId(c);
+    const m = rt.service.get(id).monitor;
+    rt.service.remove(id);
+    flash(c, deps, { kind: "ok", text: `Deleted ${m.name}.` });
+    return done(c, "/");
+  });
+
+  return app;
+}

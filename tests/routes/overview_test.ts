@@ -1,0 +1,135 @@
+/** The overview page and its polled partial: 204 when unchanged, changed rows out of band. */
+import assert from "node:assert/strict";
+import { UP, webFixture } from "../_helpers/web.ts";
+import type { ProbeResult } from "../../monitor/types.ts";
+
+const DOWN: ProbeResult = {
+  ok: false,
+  latencyMs: 1,
+  httpStatus: null,
+  errorKind: "connection_refused",
+  errorMessage: "Connection refused (os error 111)",
+};
+
+/** The version the page's poller will send. */
+function pollVersion(html: string): string {
+  return /\/partials\/overview\?v=([\d-]+)/.exec(html)![1];
+}
+
+Deno.test("the overview nests internal apps under their website with status, uptime and beats", async () => {
+  let next = UP;
+  await using f = await webFixture({ probe: () => Promise.resolve(next) });
+  const site = f.rt.service.create({ name: "Shop", url: "https://shop.example/" });
+  const app = f.rt.service.create({
+    name: "Cart",
+    url: "https://cart.example/",
+    parent_id: site.id,
+  });
+  const paused = f.rt.service.create({ name: "Old", url: "https://old.example/", active: false });
+  f.rt.service.create({ name: "New", url: "https://new.example/" });
+  for (let i = 0; i < 3; i++) await f.rt.service.checkNow(site.id);
+  next = DOWN;
+  await f.rt.service.checkNow(app.id);
+  const c = await f.login();
+  const { text } = await c.get("/");
+  // Summary counts, with colour and text.
+  assert.match(text, /tile-up tile-some"><span class="tile-count">1<\/span>/);
+  assert.match(text, /tile-down tile-some"><span class="tile-count">1<\/span>/);
+  assert.match(text, /tile-pending tile-some"><span class="tile-count">1<\/span>/);
+  assert.match(text, /tile-paused tile-some"><span class="tile-count">1<\/span>/);
+  // The app row sits inside the website's group.
+  assert.match(
+    text,
+    new RegExp(
+      `<div id="m-${site.id}" class="row row-up"[\\s\\S]*?<div class="apps"><div id="m-${app.id}" class="row row-down row-app"`,
+    ),
+  );
+  assert.match(text, new RegExp(`id="m-${paused.id}" class="row row-paused"`));
+  assert.match(
+    text,
+    /<span class="pill pill-down"><span class="dot" aria-hidden="true"><\/span>Down<\/span>/,
+  );
+  assert.match(text, /aria-label="Last 3 checks: 3 up, 0 down"/);
+  assert.match(
+    text,
+    /<span class="error-text" title="Connection refused \(os error 111\)">Connection refused<\/span>/,
+  );
+  assert.match(text, /<dd>100%<\/dd>/, "24 h uptime of the site");
+  assert.match(text, /<title>1 down · Server Health Checker<\/title>/);
+  assert.match(text, /hx-trigger="shc:poll from:body"/);
+  assert.match(text, /<noscript><meta http-equiv="refresh" content="30"><\/noscript>/);
+});
+
+Deno.test("the poll answers 204 until something changes, then only the changed row", async () => {
+  let next = UP;
+  await using f = await webFixture({ probe: () => Promise.resolve(next) });
+  const a = f.rt.service.create({ name: "A", url: "https://a.example/" });
+  const b = f.rt.service.create({ name: "B", url: "https://b.example/" });
+  await f.rt.service.checkNow(a.id);
+  await f.rt.service.checkNow(b.id);
+  const c = await f.login();
+  const v = pollVersion((await c.get("/")).text);
+
+  const idle = await c.get(`/partials/overview?v=${v}`, { htmx: true });
+  assert.equal(idle.res.status, 204);
+  assert.equal(idle.text, "");
+
+  // A goes down: the next poll carries A's row (out of band), the summary and a new poller.
+  next = DOWN;
+  await f.rt.service.checkNow(a.id);
+  const changed = await c.get(`/partials/overview?v=${v}`, { htmx: true });
+  assert.equal(changed.res.status, 200);
+  assert.match(changed.text, /<div id="overview-poll" hx-get="\/partials\/overview\?v=/);
+  assert.match(changed.text, /<section id="summary"[^>]*hx-swap-oob="true"/);
+  assert.match(
+    changed.text,
+    new RegExp(`<div id="m-${a.id}" class="row row-down" hx-swap-oob="true">`),
+  );
+  assert.doesNotMatch(changed.text, new RegExp(`id="m-${b.id}"`), "B did not change");
+  assert.doesNotMatch(changed.text, /id="monitor-list"/);
+  assert.match(changed.text, /<title>1 down · Server Health Checker<\/title>/);
+  const v2 = pollVersion(changed.text);
+  assert.notEqual(v2, v);
+  assert.equal((await c.get(`/partials/overview?v=${v2}`, { htmx: true })).res.status, 204);
+
+  // Adding a monitor changes the list itself: the whole list comes back.
+  f.rt.service.create({ name: "C", url: "https://c.example/" });
+  const full = await c.get(`/partials/overview?v=${v2}`, { htmx: true });
+  assert.match(full.text, /<div id="monitor-list" class="monitor-list" hx-swap-oob="true">/);
+  // Pausing is an edit: also the whole list.
+  const v3 = pollVersion(full.text);
+  f.rt.service.setActive(b.id, false);
+  const paused = await c.get(`/partials/overview?v=${v3}`, { htmx: true });
+  assert.match(paused.text, new RegExp(`id="m-${b.id}" class="row row-paused"`));
+  // A garbage version is answered with the full list rather than an error.
+  const junk = await c.get("/partials/overview?v=<script>", { htmx: true });
+  assert.equal(junk.res.status, 200);
+  assert.match(junk.text, /id="monitor-list"/);
+});
+
+Deno.test("an empty overview invites adding a website", async () => {
+  await using f = await webFixture();
+  const c = await f.login();
+  const { text } = await c.get("/");
+  assert.match(text, /No monitors yet/);
+  assert.match(text, /<a class="btn btn-primary" href="\/monitors\/new">Add a website<\/a>/);
+});
+
+Deno.test("a large overview is sent gzipped; small pages and the login page are not", async () => {
+  await using f = await webFixture();
+  for (let i = 0; i < 30; i++) {
+    f.rt.service.create({ name: `Site ${i}`, url: `https://s${i}.example/` });
+  }
+  const c = await f.login();
+  const cookie = [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  const res = await f.app.request("/", { headers: { Cookie: cookie, "Accept-Encoding": "gzip" } });
+  assert.equal(res.headers.get("content-encoding"), "gzip");
+  assert.match(res.headers.get("vary")!, /Accept-Encoding/);
+  const html = await new Response(res.body!.pipeThrough(new DecompressionStream("gzip"))).text();
+  assert.match(html, /Site 29/);
+  const settings = await f.app.request("/settings", {
+    headers: { Cookie: cookie, "Accept-Encoding": "gzip" },
+  });
+  assert.equal(settings.headers.get("content-encoding"), null);
+  await settings.body?.cancel();
+});
