@@ -11,7 +11,7 @@ import { getState } from "./store/state.ts";
 import { log } from "./log.ts";
 import { getMonitor } from "./store/monitors.ts";
 import type { MonitorStatus } from "./types.ts";
-import { stmt } from "./store/statements.ts";
+import { statusCounts } from "./store/dashboard.ts";
 import { type AlertService, type AlertTuning, createAlertService } from "./alerts/service.ts";
 
 /** Everything the routes and the CLI need, wired together. */
@@ -81,17 +81,7 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
     metrics,
     alerts,
     startedAt: Date.now(),
-    statusCounts() {
-      const counts: Record<MonitorStatus, number> = { up: 0, down: 0, pending: 0, paused: 0 };
-      const rows = stmt(
-        db,
-        `SELECT CASE WHEN m.active = 0 THEN 'paused' ELSE coalesce(s.state, 'pending') END AS status,
-                count(*) AS n
-         FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id GROUP BY 1`,
-      ).all() as { status: MonitorStatus; n: number }[];
-      for (const r of rows) counts[r.status] = r.n;
-      return counts;
-    },
+    statusCounts: () => statusCounts(db),
     start() {
       scheduler.start();
       alerts.start();

@@ -12,13 +12,8 @@ import * as monitors from "./store/monitors.ts";
 import { getCheck, recentChecks } from "./store/checks.ts";
 import { listIncidents } from "./store/incidents.ts";
 import { allStates, getState, initialState } from "./store/state.ts";
-import {
-  monitorUptime,
-  type Period,
-  type Rollup,
-  rollupSeries,
-  uptimeCounts,
-} from "./store/rollups.ts";
+import { monitorUptime, type Period, type Rollup, rollupSeries } from "./store/rollups.ts";
+import { uptimeWindows } from "./store/dashboard.ts";
 import { CheckRecorder, type RecordedCheck } from "./recorder.ts";
 import { type MonitorInput, monitorToInput, validateMonitor } from "./validate.ts";
 import { NotFoundError, ValidationError } from "./errors.ts";
@@ -234,28 +229,9 @@ export class MonitorService {
     };
   }
 
-  /** Uptime of every monitor over 24 h, 7 d and 30 d, keyed by monitor id (one query each). */
+  /** Uptime of every monitor over 24 h, 7 d and 30 d, keyed by monitor id (one query). */
   uptimeAll(): Map<number, Omit<UptimeSummary, "d90">> {
-    const now = this.#now();
-    const windows = {
-      h24: uptimeCounts(this.db, "hour", now - 24 * HOUR + HOUR),
-      d7: uptimeCounts(this.db, "day", now - 7 * DAY + DAY),
-      d30: uptimeCounts(this.db, "day", now - 30 * DAY + DAY),
-    };
-    const out = new Map<number, Omit<UptimeSummary, "d90">>();
-    const pct = (
-      c?: { count: number; upCount: number },
-    ) => (c && c.count ? (100 * c.upCount) / c.count : null);
-    for (
-      const id of new Set([...windows.h24.keys(), ...windows.d7.keys(), ...windows.d30.keys()])
-    ) {
-      out.set(id, {
-        h24: pct(windows.h24.get(id)),
-        d7: pct(windows.d7.get(id)),
-        d30: pct(windows.d30.get(id)),
-      });
-    }
-    return out;
+    return uptimeWindows(this.db, this.#now());
   }
 
   /** Chart data: hourly buckets for windows up to 7 days, daily beyond. */

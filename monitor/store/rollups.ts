@@ -109,22 +109,10 @@ export function rollupSeries(db: Db, monitorId: number, period: Period, from: nu
   ).all(monitorId, period, bucketStart(period, from)) as Row[]).map(toRollup);
 }
 
-/** Check and success counts since `from` per monitor, from one period's buckets. */
+/** Check and success counts over a window. */
 export interface UptimeCounts {
   count: number;
   upCount: number;
-}
-
-/** Uptime counts for every monitor since `from` (bucket-aligned) from `period` rollups. */
-export function uptimeCounts(db: Db, period: Period, from: number): Map<number, UptimeCounts> {
-  const rows = stmt(
-    db,
-    `SELECT monitor_id, sum(count) AS c, sum(up_count) AS u FROM rollups
-     WHERE period = ? AND bucket_start >= ? GROUP BY monitor_id`,
-  ).all(period, bucketStart(period, from)) as Row[];
-  return new Map(
-    rows.map((r) => [r.monitor_id as number, { count: r.c as number, upCount: r.u as number }]),
-  );
 }
 
 /** Uptime counts for one monitor since `from`. */
