@@ -1,6 +1,7 @@
 /** JSON shapes of the API v1 (snake_case, ISO-8601 times). */
 import type { Check, Incident } from "../monitor/types.ts";
 import type { MonitorView } from "../monitor/service.ts";
+import { monitorToInput } from "../monitor/validate.ts";
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -22,21 +23,7 @@ export function monitorJson(v: MonitorView) {
   const m = v.monitor;
   return {
     id: m.id,
-    name: m.name,
-    url: m.url,
-    kind: m.kind,
-    parent_id: m.parentId,
-    expected_status: m.expectedStatus,
-    timeout_ms: m.timeoutMs,
-    interval_s: m.intervalS,
-    retry_interval_s: m.retryIntervalS,
-    failure_threshold: m.failureThreshold,
-    alert_emails: m.alertEmails,
-    recovery_emails: m.recoveryEmails,
-    active: m.active,
-    ignore_tls_errors: m.ignoreTlsErrors,
-    max_redirects: m.maxRedirects,
-    reminder_interval_min: m.reminderIntervalMin,
+    ...monitorToInput(m),
     status: v.status,
     consecutive_failures: v.state.consecutiveFailures,
     status_since: iso(v.state.changedAt),

@@ -16,6 +16,7 @@
 import { SMTPServer } from "smtp-server";
 import type { EmailConfig } from "../../monitor/config.ts";
 import type { SmtpOptions } from "../../monitor/alerts/smtp.ts";
+import { type PemPair, selfSignedCert } from "./targets.ts";
 
 /** One message the server accepted, decoded. */
 export interface ReceivedMail {
@@ -80,38 +81,12 @@ export interface SmtpFixture extends AsyncDisposable {
   waitForMessages(n: number, timeoutMs?: number): Promise<ReceivedMail[]>;
 }
 
-let certPromise: Promise<{ cert: string; key: string }> | undefined;
-
 /**
- * A self-signed end-entity certificate (CA:FALSE, SAN 127.0.0.1 + localhost). Deno's TLS
- * refuses a CA certificate used as a server certificate, so this is not the probe targets' one.
+ * The SMTP fixture's certificate: an end-entity one, since Deno's TLS refuses a CA certificate
+ * used as a server certificate (so not the probe targets' default).
  */
-export function smtpCert(): Promise<{ cert: string; key: string }> {
-  certPromise ??= (async () => {
-    const dir = await Deno.makeTempDir({ prefix: "shc-smtp-cert-" });
-    try {
-      const { success, stderr } = await new Deno.Command("openssl", {
-        args: [
-          ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"],
-          ...["-nodes", "-days", "2", "-subj", "/CN=localhost"],
-          ...["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-          ...["-addext", "basicConstraints=critical,CA:FALSE"],
-          ...["-addext", "extendedKeyUsage=serverAuth"],
-          ...["-keyout", `${dir}/key.pem`, "-out", `${dir}/cert.pem`],
-        ],
-        stdout: "null",
-        stderr: "piped",
-      }).output();
-      if (!success) throw new Error(`openssl failed: ${new TextDecoder().decode(stderr)}`);
-      return {
-        cert: await Deno.readTextFile(`${dir}/cert.pem`),
-        key: await Deno.readTextFile(`${dir}/key.pem`),
-      };
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  })();
-  return certPromise;
+export function smtpCert(): Promise<PemPair> {
+  return selfSignedCert("leaf");
 }
 
 function smtpError(message: string, responseCode: number): Error {

@@ -203,34 +203,49 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-let certPromise: Promise<{ cert: string; key: string }> | undefined;
+/** A PEM certificate and its key. */
+export interface PemPair {
+  cert: string;
+  key: string;
+}
+
+const certs = new Map<string, Promise<PemPair>>();
 
 /**
- * A self-signed (CN=localhost, SAN localhost + 127.0.0.1) EC certificate and key as PEM strings,
- * made once per process with `openssl` in a temp dir. Not trusted by fetch: probes see `tls`.
+ * A self-signed EC certificate (CN=localhost, SAN localhost + 127.0.0.1) and key, made once per
+ * process and kind with `openssl` in a temp dir. `"ca"` is openssl's default CA:TRUE certificate,
+ * which fetch refuses even when trusted (probes see `tls`); `"leaf"` is an end-entity certificate
+ * (CA:FALSE, serverAuth) that verifies once trusted, e.g. through DENO_CERT.
  */
-export function selfSignedCert(): Promise<{ cert: string; key: string }> {
-  certPromise ??= (async () => {
-    const dir = await Deno.makeTempDir({ prefix: "shc-cert-" });
-    try {
-      const { success, stderr } = await new Deno.Command("openssl", {
-        args: [
-          ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"],
-          ...["-nodes", "-days", "2", "-subj", "/CN=localhost"],
-          ...["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-          ...["-keyout", `${dir}/key.pem`, "-out", `${dir}/cert.pem`],
-        ],
-        stdout: "null",
-        stderr: "piped",
-      }).output();
-      if (!success) throw new Error(`openssl failed: ${new TextDecoder().decode(stderr)}`);
-      return {
-        cert: await Deno.readTextFile(`${dir}/cert.pem`),
-        key: await Deno.readTextFile(`${dir}/key.pem`),
-      };
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  })();
-  return certPromise;
+export function selfSignedCert(kind: "ca" | "leaf" = "ca"): Promise<PemPair> {
+  let pair = certs.get(kind);
+  if (!pair) certs.set(kind, pair = generateCert(kind));
+  return pair;
+}
+
+async function generateCert(kind: "ca" | "leaf"): Promise<PemPair> {
+  const dir = await Deno.makeTempDir({ prefix: "shc-cert-" });
+  try {
+    const leaf = kind === "leaf"
+      ? ["-addext", "basicConstraints=critical,CA:FALSE", "-addext", "extendedKeyUsage=serverAuth"]
+      : [];
+    const { success, stderr } = await new Deno.Command("openssl", {
+      args: [
+        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"],
+        ...["-nodes", "-days", "2", "-subj", "/CN=localhost"],
+        ...["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+        ...leaf,
+        ...["-keyout", `${dir}/key.pem`, "-out", `${dir}/cert.pem`],
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (!success) throw new Error(`openssl failed: ${new TextDecoder().decode(stderr)}`);
+    return {
+      cert: await Deno.readTextFile(`${dir}/cert.pem`),
+      key: await Deno.readTextFile(`${dir}/key.pem`),
+    };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }
