@@ -134,8 +134,8 @@ export function OverviewFullUpdate(props: { overview: Overview; now: number }) {
   );
 }
 
-/** The overview page. */
-export function OverviewPage(props: { ctx: PageContext; overview: Overview }) {
+/** The overview page. `alertsOff` explains why nobody would be emailed about an outage. */
+export function OverviewPage(props: { ctx: PageContext; overview: Overview; alertsOff?: boolean }) {
   const { ctx, overview } = props;
   return (
     <Layout ctx={ctx} title={overviewTitle(overview.counts)} nav="overview" noScriptRefresh>
@@ -143,6 +143,12 @@ export function OverviewPage(props: { ctx: PageContext; overview: Overview }) {
         <h1>Overview</h1>
         <a class="btn btn-primary" href="/monitors/new">Add website</a>
       </div>
+      {props.alertsOff && (
+        <p class="flash flash-info" role="note">
+          Email alerts are not being sent: <code>EMAIL_HOST</code> is not set.{" "}
+          <a href="/settings">Email settings</a>
+        </p>
+      )}
       <SummaryBar counts={overview.counts} />
       <OverviewPoll version={overview.version} />
       <MonitorList overview={overview} now={ctx.now} />

@@ -111,7 +111,14 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
   const gzip = compress({ threshold: 16 * 1024 });
 
   app.get("/", gzip, (c) => {
-    return html(c, <OverviewPage ctx={pageCtx(c, deps)} overview={deps.overview.overview()} />);
+    return html(
+      c,
+      <OverviewPage
+        ctx={pageCtx(c, deps)}
+        overview={deps.overview.overview()}
+        alertsOff={!deps.rt.config.email.host}
+      />,
+    );
   });
 
   // Poll target: 204 when nothing changed, else only the changed rows (or the list) out of band.

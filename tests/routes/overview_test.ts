@@ -133,3 +133,16 @@ Deno.test("a large overview is sent gzipped; small pages and the login page are 
   assert.equal(settings.headers.get("content-encoding"), null);
   await settings.body?.cancel();
 });
+
+Deno.test("the overview says when email alerts are off, and not when they are on", async () => {
+  {
+    await using f = await webFixture();
+    const { text } = await (await f.login()).get("/");
+    assert.match(text, /Email alerts are not being sent: <code>EMAIL_HOST<\/code> is not set/);
+  }
+  {
+    await using f = await webFixture({ env: { EMAIL_HOST: "127.0.0.1", EMAIL_PORT: "2525" } });
+    const { text } = await (await f.login()).get("/");
+    assert.doesNotMatch(text, /Email alerts are not being sent/);
+  }
+});
