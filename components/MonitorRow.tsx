@@ -1,7 +1,7 @@
 /** One monitor on the overview: a region with a stable id (`m-<id>`) that polls can swap alone. */
 import type { OverviewRow } from "../monitor/overview.ts";
 import { HEARTBEAT_SLOTS } from "./constants.ts";
-import { ago, ERROR_LABELS, iso, ms, pct, resultText, utc } from "./format.ts";
+import { ago, ERROR_LABELS, ERROR_SHORT_LABELS, iso, ms, pct, resultText, utc } from "./format.ts";
 import { Heartbeat, StatusPill, TargetLink } from "./Status.tsx";
 
 /** The DOM id of a monitor's overview row. */
@@ -21,7 +21,8 @@ function Result({ row }: { row: OverviewRow }) {
   if (!c) return <span class="muted">–</span>;
   if (c.ok) return <span>{resultText(c)}</span>;
   const label = c.errorKind ? ERROR_LABELS[c.errorKind] : "Failed";
-  const code = c.httpStatus !== null ? `HTTP ${c.httpStatus}` : label;
+  const short = c.errorKind ? ERROR_SHORT_LABELS[c.errorKind] : "Failed";
+  const code = c.httpStatus !== null ? `HTTP ${c.httpStatus}` : short;
   return (
     <span class="error-text" title={c.errorMessage ?? label}>
       {code}

@@ -12,6 +12,17 @@ export const ERROR_LABELS: Record<ErrorKind, string> = {
   network: "Network error",
 };
 
+/** Short cause words for the overview's narrow result column (the full message is a tooltip). */
+export const ERROR_SHORT_LABELS: Record<ErrorKind, string> = {
+  timeout: "Timeout",
+  unexpected_status: "Bad status",
+  connection_refused: "Refused",
+  dns: "DNS",
+  tls: "TLS",
+  connection_reset: "Reset",
+  network: "Network",
+};
+
 /** Status words shown next to the colour, so colour is never the only signal. */
 export const STATUS_LABELS: Record<MonitorStatus, string> = {
   up: "Up",

@@ -60,7 +60,10 @@ export function classifyError(err: unknown): ClassifiedError {
   const haystack = `${name} ${code} ${raw}`.toLowerCase()
     .replace(/[a-z][a-z0-9+.-]*:\/\/[^\s)]+/g, " ");
   const kind = RULES.find(([, re]) => re.test(haystack))?.[0] ?? "network";
-  return { kind, message: `${LABELS[kind]}: ${raw}` };
+  // "Connection refused: Connection refused (os error 111)" says it twice; keep the raw text then.
+  const label = LABELS[kind];
+  const message = raw.toLowerCase().startsWith(label.toLowerCase()) ? raw : `${label}: ${raw}`;
+  return { kind, message };
 }
 
 /** A per-probe abort signal that fires on the timeout or on an external abort. */

@@ -52,7 +52,7 @@ Deno.test("the overview nests internal apps under their website with status, upt
   assert.match(text, /aria-label="Last 3 checks: 3 up, 0 down"/);
   assert.match(
     text,
-    /<span class="error-text" title="Connection refused \(os error 111\)">Connection refused<\/span>/,
+    /<span class="error-text" title="Connection refused \(os error 111\)">Refused<\/span>/,
   );
   assert.match(text, /<dd>100%<\/dd>/, "24 h uptime of the site");
   assert.match(text, /<title>1 down · Server Health Checker<\/title>/);
