@@ -45,7 +45,7 @@ const FLAGS = [
   "--disable-sync",
 ];
 
-/** Whether Chromium is installed (browser tests are skipped with a message when not). */
+/** Whether Chromium is installed. */
 export function hasChromium(): boolean {
   try {
     return Deno.statSync(CHROMIUM).isFile;
@@ -96,4 +96,12 @@ export function serveDashboard(config: Config, opts: RuntimeOptions = {}): Serve
       await rt.stop();
     },
   };
+}
+
+/**
+ * Browser tests are skipped on a developer machine without Chromium, but never on CI
+ * (`CI=true`, where .ci/run installs it): there a missing browser must fail, not pass quietly.
+ */
+export function skipBrowserTests(): boolean {
+  return !hasChromium() && Deno.env.get("CI") !== "true";
 }

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { hasChromium, launchChromium, serveDashboard } from "../_helpers/browser.ts";
+import { launchChromium, serveDashboard, skipBrowserTests } from "../_helpers/browser.ts";
 import { tempDir, testConfig } from "../_helpers/core.ts";
 import { startTarget } from "../_helpers/targets.ts";
 import { setLogLevel } from "../../monitor/log.ts";
@@ -37,7 +37,7 @@ function watch(page: Page, origin: string) {
 
 Deno.test({
   name: "browser journey: forms, live DOWN/UP on the overview, chart, hidden-tab polling",
-  ignore: !hasChromium(),
+  ignore: skipBrowserTests(),
   fn: async () => {
     setLogLevel("error");
     let healthy = true;

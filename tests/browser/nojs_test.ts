@@ -4,14 +4,14 @@
  * re-rendered with messages, check now, and delete through the confirmation page.
  */
 import assert from "node:assert/strict";
-import { hasChromium, launchChromium, serveDashboard } from "../_helpers/browser.ts";
+import { launchChromium, serveDashboard, skipBrowserTests } from "../_helpers/browser.ts";
 import { tempDir, testConfig } from "../_helpers/core.ts";
 import { startTarget } from "../_helpers/targets.ts";
 import { setLogLevel } from "../../monitor/log.ts";
 
 Deno.test({
   name: "browser without JavaScript: setup, forms, check now and delete all work",
-  ignore: !hasChromium(),
+  ignore: skipBrowserTests(),
   fn: async () => {
     setLogLevel("error");
     await using target = await startTarget(() => new Response("ok"));
