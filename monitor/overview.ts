@@ -140,11 +140,14 @@ export class OverviewReader {
     const now = this.#now();
     // A few changed rows are read one by one; the whole list in one pass.
     const monitors = ids ? ids.flatMap((id) => getMonitor(db, id) ?? []) : listMonitors(db);
-    const states = ids ? new Map(ids.map((id) => [id, getState(db, id, now)])) : allStates(db);
+    const states = ids
+      ? new Map(monitors.map((m) => [m.id, getState(db, m.id, m.createdAt)]))
+      : allStates(db);
     const beats = recentChecksByMonitor(db, HEARTBEATS, ids);
     const uptime = uptimeWindows(db, now, ids);
     return monitors.map((monitor) => {
-      const state = states.get(monitor.id) ?? initialState(monitor.id, now);
+      // Never checked: pending since it was created, not since this request.
+      const state = states.get(monitor.id) ?? initialState(monitor.id, monitor.createdAt);
       const strip = beats.get(monitor.id) ?? [];
       return {
         monitor,
