@@ -15,3 +15,14 @@ export class NotFoundError extends Error {
     this.name = "NotFoundError";
   }
 }
+
+/**
+ * A monitor was edited, paused or resumed while its probe ran: the result describes settings
+ * that no longer apply, so it is dropped rather than recorded (and alerted on).
+ */
+export class StaleCheckError extends Error {
+  constructor(monitorId: number) {
+    super(`Monitor ${monitorId} changed during its check; the result was dropped`);
+    this.name = "StaleCheckError";
+  }
+}

@@ -6,6 +6,7 @@
 import type { Monitor, MonitorState } from "./types.ts";
 import { nextSlot } from "./phase.ts";
 import { log } from "./log.ts";
+import { NotFoundError, StaleCheckError } from "./errors.ts";
 
 /** What the scheduler needs from the rest of the service. */
 export interface SchedulerDeps {
@@ -235,11 +236,12 @@ export class Scheduler {
         const state = await this.#deps.runCheck(monitor, this.#abort.signal);
         next = nextDue(monitor, state, startedAt);
       } catch (err) {
-        // A failing check (e.g. the monitor was deleted mid-probe) never stops the scheduler.
-        // Checks cancelled by stop() are expected and not worth an error line.
-        if (!this.#abort.signal.aborted) {
-          log.error("scheduler.check_failed", { monitor: monitor.id, error: err });
-        }
+        // A failing check never stops the scheduler. Checks cancelled by stop() and results
+        // dropped because the monitor was edited, paused or deleted meanwhile are expected.
+        const expected = this.#abort.signal.aborted || err instanceof StaleCheckError ||
+          err instanceof NotFoundError;
+        if (expected) log.debug("scheduler.check_dropped", { monitor: monitor.id, reason: err });
+        else log.error("scheduler.check_failed", { monitor: monitor.id, error: err });
       } finally {
         entry.running = false;
         this.#running--;

@@ -16,7 +16,7 @@ import { monitorUptime, type Period, type Rollup, rollupSeries } from "./store/r
 import { uptimeWindows } from "./store/dashboard.ts";
 import { CheckRecorder, type RecordedCheck } from "./recorder.ts";
 import { type MonitorInput, monitorToInput, validateMonitor } from "./validate.ts";
-import { NotFoundError, ValidationError } from "./errors.ts";
+import { NotFoundError, StaleCheckError, ValidationError } from "./errors.ts";
 import type { ProbeTarget } from "./types.ts";
 
 /** Probes a target; the service is given one so tests can swap it. */
@@ -55,7 +55,7 @@ export class MonitorService {
   #now: () => number;
   #changeListeners: ChangeListener[] = [];
   /** Checks in flight per monitor, so "check now" never overlaps a scheduled check's record. */
-  #busy = new Map<number, Promise<RecordedCheck>>();
+  #busy = new Map<number, { updatedAt: number; run: Promise<RecordedCheck> }>();
 
   constructor(opts: { db: Db; probe: ProbeFn; now?: () => number; recorder?: CheckRecorder }) {
     this.db = opts.db;
@@ -170,16 +170,27 @@ export class MonitorService {
    * Probes a monitor now and records the result like a scheduled check. Concurrent calls for
    * the same monitor share one probe.
    */
-  checkNow(id: number, signal?: AbortSignal): Promise<RecordedCheck> {
-    const monitor = this.get(id).monitor;
-    return this.runCheck(monitor, signal);
+  async checkNow(id: number, signal?: AbortSignal): Promise<RecordedCheck> {
+    // An edit racing the probe makes its result stale; probe again with the new settings.
+    for (let attempt = 1;; attempt++) {
+      try {
+        return await this.runCheck(this.get(id).monitor, signal);
+      } catch (err) {
+        if (!(err instanceof StaleCheckError) || attempt >= 3) throw err;
+      }
+    }
   }
 
-  /** Probes and records one check (used by the scheduler and `checkNow`). */
+  /**
+   * Probes and records one check (used by the scheduler and `checkNow`). Calls for the same
+   * monitor version share one probe; a newer version waits for the older probe to finish, so
+   * one monitor never has two probes in flight.
+   */
   runCheck(monitor: Monitor, signal?: AbortSignal): Promise<RecordedCheck> {
     const inflight = this.#busy.get(monitor.id);
-    if (inflight) return inflight;
+    if (inflight?.updatedAt === monitor.updatedAt) return inflight.run;
     const run = (async () => {
+      if (inflight) await inflight.run.catch(() => {});
       const checkedAt = this.#now();
       const result = await this.#probe({
         kind: monitor.kind,
@@ -191,13 +202,16 @@ export class MonitorService {
       }, { signal });
       // A probe cut short by shutdown says nothing about the target: record nothing.
       if (signal?.aborted) throw new DOMException("Check cancelled", "AbortError");
-      // Re-read: the monitor may have been edited or deleted while the probe ran.
+      // Re-read: the monitor may have been edited, paused or deleted while the probe ran.
       const current = monitors.getMonitor(this.db, monitor.id);
       if (!current) throw new NotFoundError(`Monitor ${monitor.id} was deleted during its check`);
+      if (current.updatedAt !== monitor.updatedAt) throw new StaleCheckError(monitor.id);
       return this.recorder.record(current, result, checkedAt);
     })();
-    this.#busy.set(monitor.id, run);
-    run.finally(() => this.#busy.delete(monitor.id)).catch(() => {});
+    this.#busy.set(monitor.id, { updatedAt: monitor.updatedAt, run });
+    run.finally(() => {
+      if (this.#busy.get(monitor.id)?.run === run) this.#busy.delete(monitor.id);
+    }).catch(() => {});
     return run;
   }
 

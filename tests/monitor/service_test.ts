@@ -451,3 +451,51 @@ Deno.test("openDb() refuses a database from a newer version", async () => {
   }
   assert.throws(() => openDb(path), /newer than this build knows/);
 });
+
+/** A probe that waits until the test releases it, then answers `next`. */
+function gatedProbe(next: ProbeResult) {
+  const waiting: (() => void)[] = [];
+  const urls: string[] = [];
+  const fn: ProbeFn = (target) => {
+    urls.push(target.url);
+    return new Promise((resolve) => waiting.push(() => resolve(next)));
+  };
+  return { fn, urls, release: () => waiting.splice(0).forEach((go) => go()) };
+}
+
+Deno.test("a monitor paused while its failing probe runs records nothing and opens no incident", async () => {
+  await using dir = await tempDir();
+  const gate = gatedProbe(result(false));
+  let clock = Date.UTC(2026, 0, 1);
+  using s = open(`${dir.path}/h.db`, { probe: gate.fn, now: () => clock });
+  const m = s.service.create({ name: "Site", url: "http://127.0.0.1:9/" });
+  const inflight = s.service.runCheck(s.service.get(m.id).monitor);
+  clock += 1000;
+  s.service.setActive(m.id, false);
+  gate.release();
+  await assert.rejects(inflight, { name: "StaleCheckError" });
+  assert.equal(count(s.db, "checks"), 0);
+  assert.equal(count(s.db, "incidents"), 0);
+  assert.deepEqual(s.transitions, []);
+  assert.equal(s.service.get(m.id).status, "paused");
+});
+
+Deno.test("check now after an edit probes the new settings, not the probe already in flight", async () => {
+  await using dir = await tempDir();
+  const gate = gatedProbe(result(true));
+  let clock = Date.UTC(2026, 0, 1);
+  using s = open(`${dir.path}/h.db`, { probe: gate.fn, now: () => clock });
+  const m = s.service.create({ name: "Site", url: "http://127.0.0.1:9/old" });
+  const scheduled = s.service.runCheck(s.service.get(m.id).monitor);
+  clock += 1000;
+  s.service.update(m.id, { url: "http://127.0.0.1:9/new" });
+  const manual = s.service.checkNow(m.id);
+  gate.release(); // the old probe ends; its result is stale
+  await assert.rejects(scheduled, { name: "StaleCheckError" });
+  await new Promise((r) => setTimeout(r, 0));
+  gate.release(); // the new probe, started only after the old one finished
+  const recorded = await manual;
+  assert.deepEqual(gate.urls, ["http://127.0.0.1:9/old", "http://127.0.0.1:9/new"]);
+  assert.equal(recorded.monitor.url, "http://127.0.0.1:9/new");
+  assert.equal(count(s.db, "checks"), 1);
+});
