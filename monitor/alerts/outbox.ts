@@ -125,6 +125,8 @@ export function findAlert(
  * Folds an internal app's still-pending alerts of `kind` for `recipient` into the website
  * incident `into` (the website's email will list the app). DOWN rows are folded only while
  * the app's outage is still open: a flap that already ended keeps its own pair of emails.
+ * RECOVERED rows are folded only when the app's outage overlaps the website's, because the
+ * website's email lists exactly those apps.
  */
 export function foldChildAlerts(
   db: Db,
@@ -139,8 +141,12 @@ export function foldChildAlerts(
       `UPDATE alerts SET status = 'grouped', grouped_into = :into
        WHERE status = 'pending' AND kind = :kind AND seq = 0 AND recipient = :recipient
          AND monitor_id IN (SELECT id FROM monitors WHERE parent_id = :parentId)
-         AND (:kind = 'recovered'
-              OR incident_id IN (SELECT id FROM incidents WHERE ended_at IS NULL))`,
+         AND incident_id IN (
+           SELECT a.id FROM incidents a JOIN incidents w ON w.id = :into
+           WHERE CASE :kind
+             WHEN 'down' THEN a.ended_at IS NULL
+             -- Only an outage the website's email will list (it overlaps the website's).
+             ELSE a.ended_at IS NOT NULL AND a.ended_at >= w.started_at END)`,
     ).run({ into, kind, recipient, parentId }).changes,
   );
 }

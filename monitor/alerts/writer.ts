@@ -110,7 +110,9 @@ function foldTarget(
     return down?.status === "grouped" && down.groupedInto === open && willHear ? open : null;
   }
   const last = listIncidents(db, website.id, 1)[0];
-  if (!last) return null;
+  // The website's email lists only apps whose outage overlaps its own.
+  if (!last || last.endedAt === null || t.incident.endedAt! < last.startedAt) return null;
+  if (t.incident.startedAt > last.endedAt) return null;
   return findAlert(db, last.id, "recovered", recipient)?.status === "pending" ? last.id : null;
 }
 

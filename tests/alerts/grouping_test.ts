@@ -137,3 +137,28 @@ Deno.test("an app failing on its own (website up) gets its own alerts after the 
   assert.ok(mail.text.startsWith("Checkout API (internal app of Main Ecommerce Server) is DOWN."));
   await until(() => env.alerts.list()[0]?.status === "sent", "sent");
 });
+
+Deno.test("an app that recovered before its website went down keeps its own RECOVERED, even queued behind an SMTP outage", async () => {
+  await using env = await alertEnv({ adminEmail: null });
+  await using s = await site(env);
+  await env.smtp.stop();
+  // The app's outage ends before the website's begins: the website's emails will not list it.
+  s.targets.app1.status = 500;
+  await env.service.checkNow(s.app1.id);
+  s.targets.app1.status = 200;
+  await env.service.checkNow(s.app1.id);
+  s.targets.web.status = 502;
+  await env.service.checkNow(s.web.id);
+  s.targets.web.status = 200;
+  await env.service.checkNow(s.web.id);
+  await env.smtp.restart();
+  await env.smtp.waitForMessages(4, 20_000);
+  await sleep(600);
+  assert.deepEqual(stable(inbox(env.smtp)).sort(), [
+    "ops@example.test [DOWN] Checkout API — HTTP 500",
+    "ops@example.test [DOWN] Main Ecommerce Server — HTTP 502",
+    "ops@example.test [RECOVERED] Checkout API — down for Ns",
+    "ops@example.test [RECOVERED] Main Ecommerce Server — down for Ns",
+  ]);
+  assert.deepEqual(env.alerts.list({ status: "grouped" }), []);
+});
