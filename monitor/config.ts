@@ -10,7 +10,10 @@ export interface EmailConfig {
   useTls: boolean;
   /** Implicit TLS from the first byte (EMAIL_USE_SSL). */
   useSsl: boolean;
+  /** The sender's bare address (DEFAULT_FROM_EMAIL, without a display name). */
   from: string;
+  /** The display name from `DEFAULT_FROM_EMAIL="Name <address>"`, if given. */
+  fromName: string | null;
   /** Receives every DOWN and RECOVERED alert; null = nobody extra. */
   adminEmail: string | null;
 }
@@ -125,16 +128,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.push(`${name} must be true or false, received "${raw(name)}"`);
     return false;
   };
-  const email = (name: string, optional: boolean): string | null => {
+  // "Ops Team <ops@example.com>" is accepted as Django's settings allow it; the address is
+  // what SMTP, Message-IDs and de-duplication use, the name only the From header.
+  const email = (
+    name: string,
+    optional: boolean,
+  ): { address: string; name: string | null } | null => {
     const v = raw(name);
     if (v === "" && optional) return null;
-    // "Ops Team <ops@example.com>" is accepted as Django's settings allow it.
-    const address = /^[^<>]*<([^<>]+)>$/.exec(v)?.[1] ?? v;
+    const m = /^\s*"?([^<>"]*?)"?\s*<([^<>]+)>\s*$/.exec(v);
+    const address = (m?.[2] ?? v).trim();
     if (!isEmailAddress(address)) {
       problems.push(`${name} must be an email address (or Name <address>), received "${v}"`);
     }
-    return v;
+    return { address, name: m?.[1].trim() || null };
   };
+  const sender = email("DEFAULT_FROM_EMAIL", false)!;
 
   const host = raw("HOST");
   const port = int("PORT", 1, 65535);
@@ -170,8 +179,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       password: raw("EMAIL_HOST_PASSWORD") || null,
       useTls,
       useSsl,
-      from: email("DEFAULT_FROM_EMAIL", false) ?? "",
-      adminEmail: email("ADMIN_EMAIL", true),
+      from: sender.address,
+      fromName: sender.name,
+      adminEmail: email("ADMIN_EMAIL", true)?.address ?? null,
     },
     alertMaxAgeHours: int("ALERT_MAX_AGE_HOURS", 1, 24 * 365),
     sessionTtlHours: int("SESSION_TTL_HOURS", 1, 24 * 365),

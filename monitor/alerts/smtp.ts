@@ -96,7 +96,7 @@ export function transportOptions(email: EmailConfig, opts: SmtpOptions = {}): SM
 export function createMailer(email: EmailConfig, opts: SmtpOptions = {}): Mailer {
   if (!email.host) throw new TypeError("Cannot create a mailer: EMAIL_HOST is not set");
   const transport = nodemailer.createTransport(transportOptions(email, opts));
-  const from = { name: "Server Health Checker", address: email.from };
+  const from = { name: email.fromName ?? "Server Health Checker", address: email.from };
   return {
     async send(mail) {
       const info = await transport.sendMail({
@@ -129,7 +129,10 @@ export function describeSmtpError(err: unknown, secrets: (string | null)[] = [])
   let text = err instanceof Error ? err.message : String(err);
   for (const s of secrets) if (s) text = text.replaceAll(s, "***");
   const where = [code, command].filter((x) => x !== null).join(", ");
-  const messageLevel = code !== null && MESSAGE_LEVEL.has(code);
+  // A refused sender (MAIL FROM) is the server's verdict on our configuration, not on one
+  // recipient: retry it like a server failure instead of failing every alert at once.
+  const senderRefused = command !== null && /^MAIL\b/i.test(command);
+  const messageLevel = code !== null && MESSAGE_LEVEL.has(code) && !senderRefused;
   return {
     message: where ? `${text} (${where})` : text,
     code,

@@ -199,6 +199,7 @@ export async function startSmtpServer(opts: SmtpServerOptions = {}): Promise<Smt
       useTls,
       useSsl: false,
       from: "health@example.test",
+      fromName: null,
       adminEmail: null,
       ...over,
     }),

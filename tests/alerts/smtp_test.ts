@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createMailer, describeSmtpError, sendTestEmail } from "../../monitor/alerts/smtp.ts";
 import { startSmtpServer } from "../_helpers/smtp.ts";
+import { loadConfig } from "../../monitor/config.ts";
 import { closedPort, startTcpTarget } from "../_helpers/targets.ts";
 
 const mail = {
@@ -123,4 +124,48 @@ Deno.test("sendTestEmail() says which server and mode it used", async () => {
   const [m] = await smtp.waitForMessages(1);
   assert.equal(m.subject, "Server Health Checker test email");
   assert.match(m.text, new RegExp(`SMTP server: 127\\.0\\.0\\.1:${smtp.port} \\(STARTTLS\\)`));
+});
+
+Deno.test('DEFAULT_FROM_EMAIL="Name <address>" sends from the bare address with the name in From:', async () => {
+  await using smtp = await startSmtpServer();
+  const config = loadConfig({
+    DEFAULT_FROM_EMAIL: "Ops Team <alerts@example.test>",
+    ADMIN_EMAIL: "On Call <oncall@example.test>",
+  });
+  assert.equal(config.email.from, "alerts@example.test");
+  assert.equal(config.email.fromName, "Ops Team");
+  assert.equal(config.email.adminEmail, "oncall@example.test");
+  const mailer = createMailer(
+    smtp.emailConfig({ from: config.email.from, fromName: config.email.fromName }),
+    smtp.smtpOptions,
+  );
+  try {
+    await mailer.send(mail);
+  } finally {
+    mailer.close();
+  }
+  const [m] = await smtp.waitForMessages(1);
+  assert.equal(m.from, "alerts@example.test");
+  assert.match(m.headers.get("from") ?? "", /^"?Ops Team"? <alerts@example\.test>$/);
+});
+
+Deno.test("describeSmtpError(): a refused sender is retried like a server failure, a refused recipient is final", () => {
+  const sender = describeSmtpError(
+    Object.assign(new Error("Mail command failed: 553 Sender rejected"), {
+      code: "EENVELOPE",
+      command: "MAIL FROM",
+      responseCode: 553,
+    }),
+  );
+  assert.equal(sender.permanent, false);
+  assert.equal(sender.serverLevel, true);
+  const recipient = describeSmtpError(
+    Object.assign(new Error("Recipient command failed: 550 No such user"), {
+      code: "EENVELOPE",
+      command: "RCPT TO",
+      responseCode: 550,
+    }),
+  );
+  assert.equal(recipient.permanent, true);
+  assert.equal(recipient.serverLevel, false);
 });

@@ -17,6 +17,7 @@ Deno.test("loadConfig() fills every default from an empty environment", () => {
       useTls: false,
       useSsl: false,
       from: "server-health-checker@localhost",
+      fromName: null,
       adminEmail: null,
     },
     alertMaxAgeHours: 24,
