@@ -140,7 +140,17 @@ export class AlertSender {
     if (now() < this.#serverRetryAt) return;
     for (const row of dueAlerts(db, now(), BATCH)) {
       if (this.#abort.signal.aborted) return;
-      if (!(await this.#deliver(row))) return;
+      let more: boolean;
+      try {
+        more = await this.#deliver(row);
+      } catch (err) {
+        // Loading or building this row's message failed (a bug or bad data): end this row,
+        // visibly, so it cannot stand first in the queue and block every other alert.
+        log.error("alert.build_failed", { alert: row.id, error: err });
+        markFinal(db, row.id, "failed", `Could not build the message: ${err}`);
+        continue;
+      }
+      if (!more) return;
     }
   }
 
@@ -159,26 +169,34 @@ export class AlertSender {
     const msg = buildAlertMessage(facts);
     if (!claimAlert(db, row.id, msg.subject)) return true; // folded meanwhile
     const started = now();
+    let response: string;
     try {
-      const info = await this.#o.mailer.send({
+      response = (await this.#o.mailer.send({
         to: row.recipient,
         ...msg,
         messageId: `<alert.${row.id}.${row.incidentId}@${this.#o.messageIdDomain}>`,
-      });
-      markSent(db, row.id, now(), info.response);
-      this.#serverFailures = 0;
-      log.info("alert.sent", {
-        alert: row.id,
-        kind: row.kind,
-        monitor: row.monitorId,
-        incident: row.incidentId,
-        to: row.recipient,
-        ms: now() - started,
-      });
-      return true;
+      })).response;
     } catch (err) {
       return this.#failed(row, describeSmtpError(err, this.#o.secrets));
     }
+    this.#serverFailures = 0;
+    try {
+      markSent(db, row.id, now(), response);
+    } catch (err) {
+      // The server has the message: never treat this as a send failure (that would send it
+      // again at once). The row stays `sending`, re-sent once only after a restart.
+      log.error("alert.mark_sent_failed", { alert: row.id, error: err });
+      return true;
+    }
+    log.info("alert.sent", {
+      alert: row.id,
+      kind: row.kind,
+      monitor: row.monitorId,
+      incident: row.incidentId,
+      to: row.recipient,
+      ms: now() - started,
+    });
+    return true;
   }
 
   #failed(row: AlertRow, f: ReturnType<typeof describeSmtpError>): boolean {

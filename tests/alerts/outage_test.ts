@@ -191,3 +191,24 @@ Deno.test("status() describes the SMTP server without its password", async () =>
   );
   assert.ok(!JSON.stringify(s).includes(env.smtp.pass));
 });
+
+Deno.test("an alert whose message cannot be built is marked failed and does not block the others", async () => {
+  await using env = await alertEnv({ adminEmail: null });
+  await using target = await flipTarget();
+  const broken = env.monitor({ name: "Broken", url: target.url, alert_emails: ["a@example.test"] });
+  const fine = env.monitor({ name: "Fine", url: target.url, alert_emails: ["b@example.test"] });
+  await env.smtp.stop();
+  target.status = 500;
+  await env.service.checkNow(broken.id);
+  await env.service.checkNow(fine.id);
+  // Bad data in the first queued row's monitor: loading it throws when the sender builds the mail.
+  env.db.prepare("UPDATE monitors SET alert_emails = 'not json' WHERE id = ?").run(broken.id);
+  await env.smtp.restart();
+  const [mail] = await env.smtp.waitForMessages(1);
+  assert.equal(mail.subject, "[DOWN] Fine — HTTP 500");
+  const row = await until(
+    () => env.alerts.list().find((r) => r.monitorId === broken.id && r.status === "failed"),
+    "the broken row marked failed",
+  );
+  assert.match(row.lastError ?? "", /Could not build the message/);
+});
