@@ -5,6 +5,7 @@
 import type { Db } from "../store/db.ts";
 import type { ErrorKind } from "../types.ts";
 import { stmt } from "../store/statements.ts";
+import { redactUrl } from "../log.ts";
 import { childIds, getMonitor } from "../store/monitors.ts";
 import { getIncident } from "../store/incidents.ts";
 import { getCheck } from "../store/checks.ts";
@@ -25,7 +26,7 @@ export function loadFacts(db: Db, row: AlertRow, baseUrl: string, now: number): 
     monitor: {
       id: monitor.id,
       name: monitor.name,
-      url: monitor.url,
+      url: redactUrl(monitor.url), // emails are forwarded: never show credentials
       expectedStatus: monitor.expectedStatus,
       timeoutMs: monitor.timeoutMs,
       failureThreshold: monitor.failureThreshold,
@@ -58,7 +59,7 @@ export function affectedApps(db: Db, websiteId: number, from: number, to: number
     byApp.set(r.monitor_id as number, {
       id: r.monitor_id as number,
       name: r.name as string,
-      url: r.url as string,
+      url: redactUrl(r.url as string),
       startedAt: r.started_at as number,
       endedAt: (r.ended_at as number | null) ?? null,
       errorKind: r.error_kind as ErrorKind,

@@ -212,3 +212,15 @@ Deno.test("an alert whose message cannot be built is marked failed and does not 
   );
   assert.match(row.lastError ?? "", /Could not build the message/);
 });
+
+Deno.test("alert emails never show credentials embedded in a monitor URL", async () => {
+  await using env = await alertEnv({ adminEmail: null });
+  await using target = await flipTarget();
+  const url = target.url.replace("http://", "http://probe:s3cret-pw@");
+  const m = env.monitor({ name: "Shop", url, alert_emails: ["ops@example.test"] });
+  target.status = 500;
+  await env.service.checkNow(m.id);
+  const [mail] = await env.smtp.waitForMessages(1);
+  assert.doesNotMatch(mail.text + mail.html, /s3cret-pw/);
+  assert.match(mail.text, /http:\/\/\*\*\*@127\.0\.0\.1/);
+});
