@@ -10,12 +10,12 @@ const DAY = 86_400_000;
 export const ROLLUP_RETENTION_DAYS = 366;
 
 /** Deletes raw checks older than `retentionDays` and rollups older than a year. */
-export function pruneHistory(
+export async function pruneHistory(
   db: Db,
   retentionDays: number,
   now = Date.now(),
-): { checks: number; rollups: number; alerts: number } {
-  const checks = pruneChecks(db, now - retentionDays * DAY);
+): Promise<{ checks: number; rollups: number; alerts: number }> {
+  const checks = await pruneChecks(db, now - retentionDays * DAY);
   const rollups = pruneRollups(db, now - ROLLUP_RETENTION_DAYS * DAY);
   // Delivered alert records are small; keep them as long as the rollups for the audit trail.
   const alerts = pruneAlerts(db, now - ROLLUP_RETENTION_DAYS * DAY);
@@ -26,7 +26,7 @@ export function pruneHistory(
 }
 
 /** Computes p95 for hour and day buckets that closed recently. */
-export function finalizeRollups(db: Db, now = Date.now()): number {
-  return finalizePercentiles(db, "hour", now - 2 * DAY, now) +
-    finalizePercentiles(db, "day", now - 3 * DAY, now);
+export async function finalizeRollups(db: Db, now = Date.now()): Promise<number> {
+  return await finalizePercentiles(db, "hour", now - 2 * DAY, now) +
+    await finalizePercentiles(db, "day", now - 3 * DAY, now);
 }

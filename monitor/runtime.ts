@@ -63,12 +63,18 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
 
   const crons = new AbortController();
   const cronJobs: Promise<void>[] = [];
-  const guarded = (name: string, job: () => void) => () => {
+  // Jobs now running: stop() waits for them, since they yield and would outlive db.close().
+  const runningJobs = new Set<Promise<void>>();
+  const guarded = (name: string, job: () => unknown) => async () => {
+    const run = Promise.resolve().then(job).then(() => {});
+    runningJobs.add(run);
     try {
-      job();
+      await run;
     } catch (err) {
       // Logged and swallowed: Deno.cron would otherwise retry a failing job in a tight loop.
       log.error("cron.failed", { job: name, error: err });
+    } finally {
+      runningJobs.delete(run);
     }
   };
 
@@ -98,23 +104,19 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
           "rollup-percentiles",
           "7 * * * *",
           { signal },
-          guarded("rollup-percentiles", () => {
-            finalizeRollups(db);
-          }),
+          guarded("rollup-percentiles", () => finalizeRollups(db)),
         ),
         Deno.cron(
           "retention-prune",
           "17 3 * * *",
           { signal },
-          guarded("retention-prune", () => {
-            pruneHistory(db, config.retentionDays);
-          }),
+          guarded("retention-prune", () => pruneHistory(db, config.retentionDays)),
         ),
       );
     },
     async stop() {
       crons.abort();
-      await Promise.allSettled(cronJobs);
+      await Promise.allSettled([...cronJobs, ...runningJobs]);
       await scheduler.stop();
       await alerts.stop(); // after the scheduler: its last transitions may have queued alerts
       db.close();

@@ -1,7 +1,7 @@
 /** The checks table: one row per probe. */
 import type { Check, ErrorKind, ProbeResult } from "../types.ts";
 import type { Db } from "./db.ts";
-import { bool, stmt } from "./statements.ts";
+import { bool, stmt, yieldToEventLoop } from "./statements.ts";
 
 type Row = Record<string, unknown>;
 
@@ -51,8 +51,11 @@ export function recentChecks(db: Db, monitorId: number, limit: number): Check[] 
   ).all(monitorId, limit) as Row[]).map(toCheck);
 }
 
-/** Deletes checks older than `before` in batches so the writer lock is never held for long. */
-export function pruneChecks(db: Db, before: number, batch = 5000): number {
+/**
+ * Deletes checks older than `before` in batches, yielding between them, so neither the writer
+ * lock nor the event loop is held for long.
+ */
+export async function pruneChecks(db: Db, before: number, batch = 5000): Promise<number> {
   const del = stmt(
     db,
     "DELETE FROM checks WHERE id IN (SELECT id FROM checks WHERE checked_at < ? LIMIT ?)",
@@ -62,6 +65,7 @@ export function pruneChecks(db: Db, before: number, batch = 5000): number {
     const n = Number(del.run(before, batch).changes);
     total += n;
     if (n < batch) return total;
+    await yieldToEventLoop();
   }
 }
 

@@ -1,7 +1,7 @@
 /** Hourly and daily aggregates of checks: uptime and charts read these, never raw checks. */
 import type { Db } from "./db.ts";
 import { okLatencies } from "./checks.ts";
-import { stmt } from "./statements.ts";
+import { stmt, yieldToEventLoop } from "./statements.ts";
 
 /** Rollup granularity. */
 export type Period = "hour" | "day";
@@ -82,7 +82,12 @@ export function percentile(sorted: number[], p: number): number | null {
  * Fills in the p95 of closed buckets that lack it, computed once from raw checks (which are
  * still within retention). Only buckets that ended in [since, now) are considered.
  */
-export function finalizePercentiles(db: Db, period: Period, since: number, now: number): number {
+export async function finalizePercentiles(
+  db: Db,
+  period: Period,
+  since: number,
+  now: number,
+): Promise<number> {
   const open = stmt(
     db,
     `SELECT monitor_id, bucket_start FROM rollups WHERE period = ? AND bucket_start >= ?
@@ -92,7 +97,8 @@ export function finalizePercentiles(db: Db, period: Period, since: number, now: 
     db,
     "UPDATE rollups SET latency_p95 = ? WHERE monitor_id = ? AND period = ? AND bucket_start = ?",
   );
-  for (const r of open) {
+  for (const [i, r] of open.entries()) {
+    if (i > 0 && i % 100 === 0) await yieldToEventLoop();
     const from = r.bucket_start as number;
     const values = okLatencies(db, r.monitor_id as number, from, from + PERIOD_MS[period]);
     set.run(percentile(values, 95), r.monitor_id as number, period, from);

@@ -341,15 +341,15 @@ Deno.test("finalizeRollups() fills p95 of closed buckets from raw checks only on
   // Hour 10 is still open at 10:30.
   s.service.recorder.record(m, result(true, 7), day + 10 * HOUR);
   const now = day + 10 * HOUR + 30 * 60_000;
-  assert.equal(finalizeRollups(s.db, now), 1);
+  assert.equal(await finalizeRollups(s.db, now), 1);
   const hours = rollupSeries(s.db, m.id, "hour", day);
   assert.deepEqual(hours.map((r) => r.latencyP95), [19, null]);
   assert.equal(rollupSeries(s.db, m.id, "day", day)[0].latencyP95, null, "day not closed yet");
   // Once the day has closed, its p95 covers all 21 successful checks.
-  assert.equal(finalizeRollups(s.db, day + DAY + HOUR), 2);
+  assert.equal(await finalizeRollups(s.db, day + DAY + HOUR), 2);
   assert.equal(rollupSeries(s.db, m.id, "day", day)[0].latencyP95, 19);
   assert.deepEqual(rollupSeries(s.db, m.id, "hour", day).map((r) => r.latencyP95), [19, 7]);
-  assert.equal(finalizeRollups(s.db, day + DAY + HOUR), 0, "finalized twice");
+  assert.equal(await finalizeRollups(s.db, day + DAY + HOUR), 0, "finalized twice");
 });
 
 Deno.test("pruneHistory() deletes raw checks older than the retention and nothing else", async () => {
@@ -365,7 +365,7 @@ Deno.test("pruneHistory() deletes raw checks older than the retention and nothin
   s.service.recorder.record(m, result(true), now - 400 * DAY); // beyond rollup retention too
   const rollupsBefore = count(s.db, "rollups");
 
-  const pruned = pruneHistory(s.db, 30, now);
+  const pruned = await pruneHistory(s.db, 30, now);
   assert.equal(pruned.checks, 3);
   assert.equal(pruned.rollups, 2, "only the hour and day buckets older than a year");
   const left = (s.db.prepare("SELECT checked_at FROM checks ORDER BY checked_at").all() as {
@@ -375,7 +375,7 @@ Deno.test("pruneHistory() deletes raw checks older than the retention and nothin
   assert.equal(count(s.db, "rollups"), rollupsBefore - 2);
   assert.equal(count(s.db, "incidents"), 1, "incidents are kept");
   assert.equal(s.service.get(m.id).status, "up", "state is kept");
-  assert.equal(pruneHistory(s.db, 30, now).checks, 0);
+  assert.equal((await pruneHistory(s.db, 30, now)).checks, 0);
 });
 
 Deno.test("openDb() uses WAL and applies versioned migrations once", async () => {
