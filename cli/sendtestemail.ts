@@ -5,7 +5,7 @@
  */
 import { ConfigError, isEmailAddress, loadConfig } from "../monitor/config.ts";
 import { readEnv } from "../monitor/env.ts";
-import { createMailer, describeSmtpError, sendTestEmail } from "../monitor/alerts/smtp.ts";
+import { createMailer, describeSmtpError, sendTestEmail, tlsMode } from "../monitor/alerts/smtp.ts";
 import { parseFlags } from "./args.ts";
 
 const USAGE = `Usage: deno task sendtestemail --to ADDR
@@ -32,7 +32,7 @@ if (!email.host) {
   Deno.exit(2);
 }
 
-const mode = email.useSsl ? "implicit TLS" : email.useTls ? "STARTTLS" : "no TLS";
+const mode = tlsMode(email);
 const who = email.user ? ` as ${email.user}` : " without AUTH";
 console.error(`Sending to ${to} via ${email.host}:${email.port} (${mode})${who}…`);
 const mailer = createMailer(email);

@@ -10,7 +10,7 @@ import { ago, iso, utc } from "./format.ts";
 export interface EmailSettingsView {
   host: string | null;
   port: number;
-  security: "STARTTLS" | "SSL/TLS" | "None";
+  security: "implicit TLS" | "STARTTLS" | "no TLS";
   user: string | null;
   from: string;
   adminEmail: string | null;

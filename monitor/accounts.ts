@@ -4,6 +4,7 @@ import { stmt } from "./store/statements.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.ts";
 import { isEmailAddress } from "./config.ts";
 import { ValidationError } from "./errors.ts";
+import { randomToken, sha256Hex } from "./tokens.ts";
 
 /** A user account (never carries the hash outside this module). */
 export interface User {
@@ -44,12 +45,6 @@ const toToken = (r: Row): ApiToken => ({
 
 // A precomputed hash so a login for an unknown user costs as much as for a known one.
 let dummyHash: Promise<string> | null = null;
-
-/** SHA-256 hex of a string. */
-export async function sha256Hex(s: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /** Users and tokens. */
 export class Accounts {
@@ -129,12 +124,7 @@ export class Accounts {
     if (clean === "" || clean.length > 100) {
       throw new ValidationError({ name: "Token name must be 1-100 characters" });
     }
-    const bytes = crypto.getRandomValues(new Uint8Array(32));
-    const secret = "shc_" +
-      btoa(String.fromCharCode(...bytes)).replace(
-        /[+/=]/g,
-        (c) => c === "+" ? "-" : c === "/" ? "_" : "",
-      );
+    const secret = "shc_" + randomToken();
     const info = toToken(
       stmt(
         this.db,

@@ -7,9 +7,9 @@ import { Scheduler } from "./scheduler.ts";
 import { CheckMetrics } from "./metrics.ts";
 import { finalizeRollups, pruneHistory } from "./maintenance.ts";
 import { probe as realProbe } from "./probe.ts";
-import { getState } from "./store/state.ts";
+import { allStates, getState, initialState } from "./store/state.ts";
 import { log } from "./log.ts";
-import { getMonitor } from "./store/monitors.ts";
+import { getMonitor, listMonitors } from "./store/monitors.ts";
 import type { MonitorStatus } from "./types.ts";
 import { statusCounts } from "./store/dashboard.ts";
 import { type AlertService, type AlertTuning, createAlertService } from "./alerts/service.ts";
@@ -52,7 +52,14 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
   const alerts = createAlertService({ db, config, recorder: service.recorder }, opts.alerts);
   const scheduler = new Scheduler({
     concurrency: config.checkConcurrency,
-    loadActive: () => service.list().filter((v) => v.monitor.active),
+    // Once a minute: monitors and states only (service.list() would also read every last check).
+    loadActive: () => {
+      const states = allStates(db);
+      return listMonitors(db).filter((m) => m.active).map((monitor) => ({
+        monitor,
+        state: states.get(monitor.id) ?? initialState(monitor.id, monitor.createdAt),
+      }));
+    },
     loadOne: (id) => {
       const monitor = getMonitor(db, id);
       return monitor?.active ? { monitor, state: getState(db, id) } : null;

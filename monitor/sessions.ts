@@ -1,6 +1,6 @@
 /** Dashboard sessions: random cookie tokens whose SHA-256 is stored in SQLite. */
 import type { Db } from "./store/db.ts";
-import { sha256Hex } from "./accounts.ts";
+import { randomToken, sha256Hex } from "./tokens.ts";
 import { deleteSession, findSession, insertSession, pruneSessions } from "./store/sessions.ts";
 
 /** A verified session. */
@@ -17,15 +17,6 @@ export interface Session {
 export interface NewSession {
   token: string;
   session: Session;
-}
-
-/** Random URL-safe text from `bytes` random bytes. */
-export function randomToken(bytes = 32): string {
-  const raw = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...raw)).replace(/\+/g, "-").replace(/\//g, "_").replace(
-    /=+$/,
-    "",
-  );
 }
 
 /** Creates, verifies and ends sessions. */

@@ -13,17 +13,6 @@ export type ErrorKind =
   | "connection_reset"
   | "network";
 
-/** Every error kind, in the order the UI lists them. */
-export const ERROR_KINDS: readonly ErrorKind[] = [
-  "timeout",
-  "unexpected_status",
-  "connection_refused",
-  "dns",
-  "tls",
-  "connection_reset",
-  "network",
-];
-
 /** The persisted health state; `paused` is derived from `active = false`. */
 export type HealthState = "up" | "down" | "pending";
 /** What a monitor shows: its health state, or `paused`. */

@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { EmailConfig } from "../monitor/config.ts";
 import { ValidationError } from "../monitor/errors.ts";
 import { EmailError } from "../monitor/alerts/service.ts";
+import { tlsMode } from "../monitor/alerts/smtp.ts";
 import { type EmailSettingsView, SettingsPage } from "../components/SettingsPage.tsx";
 import type { WebDeps, WebEnv } from "./web_deps.ts";
 import { flash, html, pageCtx } from "./web_render.ts";
@@ -13,7 +14,7 @@ export function emailView(e: EmailConfig): EmailSettingsView {
   return {
     host: e.host,
     port: e.port,
-    security: e.useSsl ? "SSL/TLS" : e.useTls ? "STARTTLS" : "None",
+    security: tlsMode(e),
     user: e.user,
     from: e.from,
     adminEmail: e.adminEmail,

@@ -29,6 +29,7 @@ import {
   type SentInfo,
   type SmtpFailure,
   type SmtpOptions,
+  tlsMode,
 } from "./smtp.ts";
 
 /** Knobs with production defaults; tests shrink the times. */
@@ -128,7 +129,7 @@ export function createAlertService(
     if (e.transition) sender?.kick();
   });
 
-  const mode = email.useSsl ? "implicit TLS" : email.useTls ? "STARTTLS" : "no TLS";
+  const mode = tlsMode(email);
   const message = enabled
     ? `enabled: ${email.host}:${email.port} (${mode}), from ${email.from}`
     : "disabled: EMAIL_HOST is not set";

@@ -9,6 +9,7 @@
 import nodemailer from "nodemailer";
 import type { SMTPTransportOptions } from "nodemailer";
 import type { EmailConfig } from "../config.ts";
+import { escapeHtml } from "./message.ts";
 
 /** Timeouts and trust; the defaults keep one dead server from holding the sender for long. */
 export interface SmtpOptions {
@@ -143,10 +144,15 @@ export function describeSmtpError(err: unknown, secrets: (string | null)[] = [])
   };
 }
 
+/** How the connection to the SMTP server is secured, in words (settings, logs, test email). */
+export function tlsMode(email: EmailConfig): "implicit TLS" | "STARTTLS" | "no TLS" {
+  return email.useSsl ? "implicit TLS" : email.useTls ? "STARTTLS" : "no TLS";
+}
+
 /** Sends the `sendtestemail` message to `to` through `mailer`. */
 export function sendTestEmail(mailer: Mailer, email: EmailConfig, to: string): Promise<SentInfo> {
   const now = new Date().toISOString();
-  const mode = email.useSsl ? "implicit TLS" : email.useTls ? "STARTTLS" : "no TLS";
+  const mode = tlsMode(email);
   const text = [
     "This is a test email from Server Health Checker.",
     "",
@@ -161,8 +167,6 @@ export function sendTestEmail(mailer: Mailer, email: EmailConfig, to: string): P
     to,
     subject: "Server Health Checker test email",
     text,
-    html: `<pre style="font-family:monospace">${
-      text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-    }</pre>`,
+    html: `<pre style="font-family:monospace">${escapeHtml(text)}</pre>`,
   });
 }

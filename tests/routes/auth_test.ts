@@ -1,7 +1,7 @@
 /** First-run setup, sign-in, sessions, sign-out and the login throttle. */
 import assert from "node:assert/strict";
 import { ADMIN, Client, webFixture } from "../_helpers/web.ts";
-import { sha256Hex } from "../../monitor/accounts.ts";
+import { sha256Hex } from "../../monitor/tokens.ts";
 import { LoginThrottle } from "../../monitor/throttle.ts";
 
 Deno.test("first run: every page leads to a one-time administrator form that signs you in", async () => {

@@ -18,7 +18,9 @@ Deno.test("the settings page shows the email configuration but never the passwor
   const c = await f.login();
   const { res, text } = await c.get("/settings");
   assert.equal(res.status, 200);
-  for (const shown of ["smtp.example.com", "465", "SSL/TLS", "mailer", "monitor@example.com"]) {
+  for (
+    const shown of ["smtp.example.com", "465", "implicit TLS", "mailer", "monitor@example.com"]
+  ) {
     assert.ok(text.includes(shown), shown);
   }
   assert.match(text, /name="to" type="email" value="admin@example.com"/);
