@@ -147,6 +147,8 @@ Deno.test("an app that recovered before its website went down keeps its own RECO
   await env.service.checkNow(s.app1.id);
   s.targets.app1.status = 200;
   await env.service.checkNow(s.app1.id);
+  // Outages touching in the same millisecond count as overlapping; keep these apart.
+  await sleep(20);
   s.targets.web.status = 502;
   await env.service.checkNow(s.web.id);
   s.targets.web.status = 200;
