@@ -4,6 +4,7 @@
  */
 import { type Config, loadConfig } from "../../monitor/config.ts";
 import type { Monitor, MonitorState } from "../../monitor/types.ts";
+import { initialState } from "../../monitor/store/state.ts";
 
 /** The repository root (where deno.json lives), wherever the checkout is. */
 export const REPO_ROOT = new URL("../../", import.meta.url);
@@ -81,15 +82,5 @@ export function fakeMonitor(over: Partial<Monitor> = {}): Monitor {
 
 /** A monitor state; never checked unless `lastCheckedAt` is given. */
 export function fakeState(monitorId: number, over: Partial<MonitorState> = {}): MonitorState {
-  return {
-    monitorId,
-    state: "pending",
-    consecutiveFailures: 0,
-    openIncidentId: null,
-    lastCheckId: null,
-    lastCheckedAt: null,
-    failingSince: null,
-    changedAt: 0,
-    ...over,
-  };
+  return { ...initialState(monitorId, 0), ...over };
 }
