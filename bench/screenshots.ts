@@ -125,7 +125,7 @@ async function seed(rt: Runtime): Promise<Map<string, number>> {
       if (d.downTail && i < d.downTail) result = i % 2 ? refused : http503;
       if (d.blipAt !== undefined && i <= d.blipAt && i > d.blipAt - 3) result = http503;
       if (!d.downTail && d.blipAt === undefined && random() < d.fail * 5) result = http503;
-      rt.service.recorder.record(rt.service.get(m.id).monitor, result, at);
+      await rt.service.recorder.record(rt.service.get(m.id).monitor, result, at);
     }
     if (d.paused) rt.service.setActive(m.id, false);
   }

@@ -8,7 +8,9 @@ const TITLES: Record<number, string> = {
   400: "Bad request",
   403: "Not allowed",
   404: "Not found",
+  413: "Too large",
   500: "Something went wrong",
+  503: "Storage unavailable",
 };
 
 /** The error page for every HTML error status. */

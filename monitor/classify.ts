@@ -69,6 +69,12 @@ export function classifyError(err: unknown): ClassifiedError {
 /** A per-probe abort signal that fires on the timeout or on an external abort. */
 export interface ProbeDeadline {
   signal: AbortSignal;
+  /**
+   * Settles with `work`, or rejects with the deadline's reason the moment it fires, whether or
+   * not `work` ever settles. Some operations ignore the abort signal (a pending body read of a
+   * stalled response, node:https internals), so every await of a probe goes through this.
+   */
+  bound<T>(work: Promise<T>): Promise<T>;
   /** Clears the timer and unhooks the external signal; call it in `finally`. */
   dispose(): void;
 }
@@ -91,8 +97,21 @@ export function probeDeadline(
   const cancel = () => ac.abort(new DOMException("Probe cancelled", "AbortError"));
   if (external?.aborted) cancel();
   else external?.addEventListener("abort", cancel, { once: true });
+  // One promise per deadline (not one listener per await) that rejects when it fires.
+  let fired: Promise<never> | null = null;
+  const whenFired = () =>
+    fired ??= new Promise<never>((_, reject) => {
+      if (ac.signal.aborted) reject(ac.signal.reason);
+      else ac.signal.addEventListener("abort", () => reject(ac.signal.reason), { once: true });
+    });
   return {
     signal: ac.signal,
+    bound<T>(work: Promise<T>): Promise<T> {
+      const race = Promise.race([work, whenFired()]);
+      // The loser must not surface later as an unhandled rejection.
+      work.catch(() => {});
+      return race;
+    },
     dispose() {
       clearTimeout(timer);
       external?.removeEventListener("abort", cancel);

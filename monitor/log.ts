@@ -22,8 +22,21 @@ function write(level: Level, event: string, fields: Record<string, unknown> = {}
   const parts = [new Date().toISOString(), level.toUpperCase().padEnd(5), event];
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) parts.push(`${k}=${format(v)}`);
   const line = parts.join(" ");
-  if (level === "error" || level === "warn") console.error(line);
-  else console.log(line);
+  try {
+    if (level === "error" || level === "warn") console.error(line);
+    else console.log(line);
+  } catch {
+    // stdout/stderr on a full disk, a closed pipe or a vanished terminal: logging is best-effort
+    // and must never take the monitor down. The count shows in /metrics.
+    droppedLines++;
+  }
+}
+
+let droppedLines = 0;
+
+/** Log lines that could not be written since start (full disk, closed pipe). */
+export function droppedLogLines(): number {
+  return droppedLines;
 }
 
 /** The logger. Never pass passwords, tokens or URLs with credentials. */

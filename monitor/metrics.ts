@@ -2,6 +2,14 @@
 import type { RecordedCheck } from "./recorder.ts";
 import { LAG_BUCKETS_MS, type SchedulerStats } from "./scheduler.ts";
 import type { MonitorStatus } from "./types.ts";
+import type { StorageStatus } from "./store/health.ts";
+
+/** Figures about the service itself, beside the scheduler's. */
+export interface ServiceHealth {
+  storage: StorageStatus;
+  unstoredChecks: number;
+  droppedLogLines: number;
+}
 
 const LATENCY_BUCKETS_S = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -17,6 +25,17 @@ export class CheckMetrics {
   #latencyCount = 0;
   #latencySum = 0;
   #lastLatency = new Map<number, { name: string; seconds: number }>();
+  #stuck = 0;
+
+  /** Counts one probe abandoned by the watchdog. */
+  observeStuck(): void {
+    this.#stuck++;
+  }
+
+  /** Probes abandoned by the watchdog since start. */
+  get stuckChecks(): number {
+    return this.#stuck;
+  }
 
   /** Counts one recorded check (wire to `CheckRecorder.onRecorded`). */
   observe(e: RecordedCheck): void {
@@ -36,7 +55,11 @@ export class CheckMetrics {
   }
 
   /** Renders everything in Prometheus text format 0.0.4. */
-  render(scheduler: SchedulerStats, statusCounts: Record<MonitorStatus, number>): string {
+  render(
+    scheduler: SchedulerStats,
+    statusCounts: Record<MonitorStatus, number>,
+    health: ServiceHealth,
+  ): string {
     const out: string[] = [];
     out.push("# HELP shc_checks_total Checks run since start, by monitor and result.");
     out.push("# TYPE shc_checks_total counter");
@@ -80,6 +103,21 @@ export class CheckMetrics {
     out.push("# HELP shc_scheduler_checks_queued Checks due but waiting for a free slot.");
     out.push("# TYPE shc_scheduler_checks_queued gauge");
     out.push(`shc_scheduler_checks_queued ${scheduler.queued}`);
+    out.push("# HELP shc_scheduler_checks_stuck_total Probes abandoned by the watchdog.");
+    out.push("# TYPE shc_scheduler_checks_stuck_total counter");
+    out.push(`shc_scheduler_checks_stuck_total ${this.#stuck}`);
+    out.push("# HELP shc_storage_up Whether storage writes work (1) or fail (0).");
+    out.push("# TYPE shc_storage_up gauge");
+    out.push(`shc_storage_up ${health.storage.ok ? 1 : 0}`);
+    out.push("# HELP shc_storage_write_failures_total Writes refused by the storage.");
+    out.push("# TYPE shc_storage_write_failures_total counter");
+    out.push(`shc_storage_write_failures_total ${health.storage.failedWrites}`);
+    out.push("# HELP shc_checks_unstored Results waiting for the storage to accept writes.");
+    out.push("# TYPE shc_checks_unstored gauge");
+    out.push(`shc_checks_unstored ${health.unstoredChecks}`);
+    out.push("# HELP shc_log_lines_dropped_total Log lines that could not be written.");
+    out.push("# TYPE shc_log_lines_dropped_total counter");
+    out.push(`shc_log_lines_dropped_total ${health.droppedLogLines}`);
     out.push("# HELP shc_monitors Monitors by status.");
     out.push("# TYPE shc_monitors gauge");
     for (const [status, n] of Object.entries(statusCounts)) {

@@ -2,7 +2,7 @@
 
 import https from "node:https";
 import { Readable } from "node:stream";
-import { classifyProbeError, probeDeadline } from "./classify.ts";
+import { classifyProbeError, type ProbeDeadline, probeDeadline } from "./classify.ts";
 import { statusMatches } from "./expected_status.ts";
 import type { ErrorKind, ProbeResult, ProbeTarget } from "./types.ts";
 
@@ -73,23 +73,38 @@ function insecureHttpsHop(url: URL, signal: AbortSignal): Promise<Hop> {
       });
     });
     req.on("error", reject);
+    // Explicit as well as via `signal`: a socket stuck mid-handshake must not outlive the probe.
+    signal.addEventListener("abort", () => req.destroy(), { once: true });
     req.end();
   });
 }
 
-/** Reads at most `max` bytes, then cancels, which also releases the connection on errors. */
-async function readBounded(body: ReadableStream<Uint8Array> | null, max: number): Promise<void> {
+/**
+ * Reads at most `max` bytes, then cancels the rest. Each read is bounded by the deadline: an
+ * aborted fetch does not always end a pending read of a stalled body, so waiting on it could
+ * outlive the timeout forever.
+ */
+async function readBounded(
+  body: ReadableStream<Uint8Array> | null,
+  max: number,
+  deadline: ProbeDeadline,
+): Promise<void> {
   if (!body) return;
   const reader = body.getReader();
   try {
     for (let total = 0; total < max;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await deadline.bound(reader.read());
       if (done) return;
       total += value.byteLength;
     }
   } finally {
-    await reader.cancel().catch(() => {});
+    discard(reader.cancel());
   }
+}
+
+/** Starts releasing a body or socket without waiting: a stalled peer may never acknowledge. */
+function discard(closing: Promise<unknown> | undefined): void {
+  closing?.catch(() => {});
 }
 
 function httpUrl(input: string, base?: URL): URL {
@@ -125,11 +140,13 @@ export async function probeHttp(
     let url = httpUrl(target.url);
     for (let hops = 0;; hops++) {
       const insecure = url.protocol === "https:" && target.ignoreTlsErrors;
-      const hop = await (insecure ? insecureHttpsHop : fetchHop)(url, deadline.signal);
+      const hop = await deadline.bound(
+        (insecure ? insecureHttpsHop : fetchHop)(url, deadline.signal),
+      );
       httpStatus = hop.status;
       const isRedirect = REDIRECT_STATUSES.has(hop.status) && hop.location !== null;
       if (target.maxRedirects > 0 && isRedirect) {
-        await hop.body?.cancel().catch(() => {});
+        discard(hop.body?.cancel());
         if (hops >= target.maxRedirects) {
           return result("network", `Too many redirects (more than ${target.maxRedirects})`);
         }
@@ -137,7 +154,7 @@ export async function probeHttp(
         continue;
       }
       // UP needs the whole (bounded) body inside the deadline, not just the headers.
-      await readBounded(hop.body, maxBody);
+      await readBounded(hop.body, maxBody, deadline);
       if (statusMatches(target.expectedStatus, hop.status)) return result(null, null);
       const text = hop.statusText ? ` ${hop.statusText}` : "";
       return result(

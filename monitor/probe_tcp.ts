@@ -38,7 +38,13 @@ export async function probeTcp(
   });
   try {
     // The signal cancels the connect op itself, so a connect finishing late leaves no socket.
-    const conn = await Deno.connect({ ...tcpAddress(target.url), signal: deadline.signal });
+    const connecting = Deno.connect({ ...tcpAddress(target.url), signal: deadline.signal });
+    // Bounded as well: the deadline must win even if the connect op ignored the abort; a
+    // connection that still opens afterwards is closed at once.
+    const conn = await deadline.bound(connecting).catch((err) => {
+      connecting.then((late) => late.close()).catch(() => {});
+      throw err;
+    });
     conn.close();
     return result(null, null);
   } catch (err) {

@@ -1,6 +1,8 @@
 /** Records a probe result: check, state, incident, rollups and transition in one transaction. */
 import type { Check, Monitor, MonitorState, ProbeResult, Transition } from "./types.ts";
-import { type Db, transaction } from "./store/db.ts";
+import { type Db, writeTransaction } from "./store/db.ts";
+import { StorageError, storageHealth } from "./store/health.ts";
+import { getMonitor } from "./store/monitors.ts";
 import { insertCheck } from "./store/checks.ts";
 import { closeIncident, extendIncident, openIncident } from "./store/incidents.ts";
 import { addToRollups } from "./store/rollups.ts";
@@ -25,12 +27,42 @@ export interface RecordedCheck {
   transition: Transition | null;
 }
 
-/** Turns probe results into stored history and state transitions. */
+/** Options for {@link CheckRecorder.record}. */
+export interface RecordOptions {
+  /** Stops waiting for a locked database (shutdown). */
+  signal?: AbortSignal;
+}
+
+/** A result that could not be stored yet (database locked or disk full). */
+interface Unstored {
+  monitor: Monitor;
+  result: ProbeResult;
+  checkedAt: number;
+}
+
+/** Results kept per monitor while storage fails; older ones are dropped beyond this. */
+const BACKLOG_PER_MONITOR = 20;
+/** How long one record waits for another process's write lock before keeping it for later. */
+const LOCK_WAIT_MS = 10_000;
+
+/**
+ * Turns probe results into stored history and state transitions. A result that cannot be stored
+ * because of the storage (locked, disk full) is kept in memory, in order, and written before the
+ * monitor's next result, so a transient storage failure loses no check and never reorders them.
+ */
 export class CheckRecorder {
   #writers: TransitionWriter[] = [];
   #listeners: RecordListener[] = [];
+  #backlog = new Map<number, Unstored[]>();
 
   constructor(readonly db: Db) {}
+
+  /** Results waiting for the storage to accept writes again. */
+  get backlog(): number {
+    let n = 0;
+    for (const list of this.#backlog.values()) n += list.length;
+    return n;
+  }
 
   /** Adds a writer that runs inside the transaction of every transition. */
   addTransitionWriter(writer: TransitionWriter): void {
@@ -42,9 +74,54 @@ export class CheckRecorder {
     this.#listeners.push(listener);
   }
 
-  /** Stores `result` for `monitor` as checked at `checkedAt` (epoch ms). */
-  record(monitor: Monitor, result: ProbeResult, checkedAt: number): RecordedCheck {
-    const recorded = transaction(this.db, () => this.#write(monitor, result, checkedAt));
+  /**
+   * Stores `result` for `monitor` as checked at `checkedAt` (epoch ms), after any earlier results
+   * of that monitor that are still waiting. Throws {@link StorageError} when the storage refuses
+   * the write; the result is then kept and retried with the next one.
+   */
+  async record(
+    monitor: Monitor,
+    result: ProbeResult,
+    checkedAt: number,
+    opts: RecordOptions = {},
+  ): Promise<RecordedCheck> {
+    const waiting = this.#backlog.get(monitor.id) ?? [];
+    const batch = [...waiting, { monitor, result, checkedAt }];
+    let recorded: RecordedCheck[];
+    try {
+      recorded = await writeTransaction(this.db, () => this.#writeBatch(batch), {
+        retryForMs: LOCK_WAIT_MS,
+        signal: opts.signal,
+      });
+    } catch (err) {
+      const storage = StorageError.from(err);
+      if (!storage) throw err;
+      this.#backlog.set(monitor.id, batch.slice(-BACKLOG_PER_MONITOR));
+      storageHealth(this.db).gaveUp(storage);
+      throw storage;
+    }
+    this.#backlog.delete(monitor.id);
+    for (const r of recorded) this.#announce(r);
+    return recorded[recorded.length - 1];
+  }
+
+  /** Writes results oldest first; earlier ones whose monitor changed or vanished are dropped. */
+  #writeBatch(batch: Unstored[]): RecordedCheck[] {
+    const out: RecordedCheck[] = [];
+    const last = batch[batch.length - 1];
+    for (const item of batch) {
+      if (item !== last) {
+        const current = getMonitor(this.db, item.monitor.id);
+        if (!current || current.updatedAt !== item.monitor.updatedAt) continue;
+      }
+      out.push(this.#write(item.monitor, item.result, item.checkedAt));
+    }
+    return out;
+  }
+
+  #announce(recorded: RecordedCheck): void {
+    const { monitor, check } = recorded;
+    const checkedAt = check.checkedAt;
     const t = recorded.transition;
     if (t) {
       const fields = {
@@ -75,7 +152,6 @@ export class CheckRecorder {
         log.error("recorder.listener_failed", { error: err });
       }
     }
-    return recorded;
   }
 
   #write(monitor: Monitor, result: ProbeResult, checkedAt: number): RecordedCheck {

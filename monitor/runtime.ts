@@ -1,6 +1,9 @@
 /** Builds the running service from a config: database, services, scheduler and cron jobs. */
+import { dirname } from "node:path";
 import type { Config } from "./config.ts";
-import { type Db, openDb } from "./store/db.ts";
+import { type Db, openDb, SERVICE_BUSY_TIMEOUT_MS } from "./store/db.ts";
+import { storageHealth, type StorageStatus } from "./store/health.ts";
+import { acquireInstanceLock, type InstanceLock } from "./instance_lock.ts";
 import { MonitorService, type ProbeFn } from "./service.ts";
 import { Accounts } from "./accounts.ts";
 import { Scheduler } from "./scheduler.ts";
@@ -25,6 +28,8 @@ export interface Runtime {
   /** DOWN/RECOVERED emails: outbox writer, sender loop, status, history, test email. */
   alerts: AlertService;
   startedAt: number;
+  /** Whether storage writes work right now (for /healthz). */
+  storage(): StorageStatus;
   /** Monitor counts by status, for /metrics and the summary bar. */
   statusCounts(): Record<MonitorStatus, number>;
   /** Starts the scheduler and (unless disabled) the cron jobs. */
@@ -40,15 +45,53 @@ export interface RuntimeOptions {
   cron?: boolean;
   /** Alert timing overrides (tests shrink the grouping window and retry delays). */
   alerts?: Partial<AlertTuning>;
+  /** Time past a monitor's timeout before the watchdog abandons its probe. */
+  watchdogGraceMs?: number;
+}
+
+/** The longest `stop()` waits for checks in flight before closing anyway. */
+const STOP_WAIT_MS = 3_000;
+
+/** Resolves when `work` settles or after `ms`, whichever comes first. */
+function bounded(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((r) => timer = setTimeout(r, ms));
+  return Promise.race([work.then(() => {}, () => {}), late]).finally(() => clearTimeout(timer));
 }
 
 /** Opens the database and builds the services; nothing runs until `start()`. */
 export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtime {
-  const db = openDb(config.databasePath);
-  const service = new MonitorService({ db, probe: opts.probe ?? realProbe });
+  const memory = config.databasePath === ":memory:";
+  // Before opening: a second instance must not even run migrations on a live database.
+  let lock: InstanceLock | null = null;
+  if (!memory) {
+    Deno.mkdirSync(dirname(config.databasePath), { recursive: true });
+    lock = acquireInstanceLock(config.databasePath);
+  }
+  let db: Db;
+  try {
+    db = openDb(config.databasePath, { busyTimeoutMs: SERVICE_BUSY_TIMEOUT_MS });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+  const service = new MonitorService({
+    db,
+    probe: opts.probe ?? realProbe,
+    watchdogGraceMs: opts.watchdogGraceMs,
+  });
   const accounts = new Accounts(db);
   const metrics = new CheckMetrics();
   service.recorder.onRecorded((e) => metrics.observe(e));
+  service.onStuck((monitor, afterMs) => {
+    metrics.observeStuck();
+    log.warn("scheduler.check_stuck", {
+      monitor: monitor.id,
+      name: monitor.name,
+      timeoutMs: monitor.timeoutMs,
+      abandonedAfterMs: afterMs,
+    });
+  });
   const alerts = createAlertService({ db, config, recorder: service.recorder }, opts.alerts);
   const scheduler = new Scheduler({
     concurrency: config.checkConcurrency,
@@ -94,6 +137,7 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
     metrics,
     alerts,
     startedAt: Date.now(),
+    storage: () => storageHealth(db).status(),
     statusCounts: () => statusCounts(db),
     start() {
       scheduler.start();
@@ -123,10 +167,16 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
     },
     async stop() {
       crons.abort();
-      await Promise.allSettled([...cronJobs, ...runningJobs]);
-      await scheduler.stop();
-      await alerts.stop(); // after the scheduler: its last transitions may have queued alerts
-      db.close();
+      // Every wait is bounded: shutdown must finish whatever targets or the SMTP server do.
+      await bounded(Promise.allSettled([...cronJobs, ...runningJobs]), STOP_WAIT_MS);
+      await bounded(scheduler.stop(), STOP_WAIT_MS);
+      // After the scheduler: its last transitions may have queued alerts.
+      await bounded(alerts.stop(), STOP_WAIT_MS);
+      try {
+        db.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Monitor, MonitorState } from "./types.ts";
 import { nextSlot } from "./phase.ts";
 import { log } from "./log.ts";
 import { NotFoundError, StaleCheckError } from "./errors.ts";
+import { StorageError } from "./store/health.ts";
 
 /** What the scheduler needs from the rest of the service. */
 export interface SchedulerDeps {
@@ -241,7 +242,10 @@ export class Scheduler {
         const expected = this.#abort.signal.aborted || err instanceof StaleCheckError ||
           err instanceof NotFoundError;
         if (expected) log.debug("scheduler.check_dropped", { monitor: monitor.id, reason: err });
-        else log.error("scheduler.check_failed", { monitor: monitor.id, error: err });
+        // Kept by the recorder and written with the next result; storage health logs the cause.
+        else if (err instanceof StorageError) {
+          log.debug("scheduler.check_unstored", { monitor: monitor.id, reason: err });
+        } else log.error("scheduler.check_failed", { monitor: monitor.id, error: err });
       } finally {
         entry.running = false;
         this.#running--;

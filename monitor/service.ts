@@ -18,6 +18,7 @@ import { CheckRecorder, type RecordedCheck } from "./recorder.ts";
 import { type MonitorInput, monitorToInput, validateMonitor } from "./validate.ts";
 import { NotFoundError, StaleCheckError, ValidationError } from "./errors.ts";
 import type { ProbeTarget } from "./types.ts";
+import { guardProbe, WATCHDOG_GRACE_MS } from "./watchdog.ts";
 
 /** Probes a target; the service is given one so tests can swap it. */
 export type ProbeFn = (
@@ -47,6 +48,9 @@ const DAY = 86_400_000;
 /** Told about every create, edit, pause or delete (the scheduler listens). */
 export type ChangeListener = (monitorId: number) => void;
 
+/** Told when the watchdog gave up on a probe that outlived its timeout. */
+export type StuckListener = (monitor: Monitor, abandonedAfterMs: number) => void;
+
 /** The monitor service. */
 export class MonitorService {
   readonly db: Db;
@@ -54,11 +58,23 @@ export class MonitorService {
   #probe: ProbeFn;
   #now: () => number;
   #changeListeners: ChangeListener[] = [];
+  #stuckListeners: StuckListener[] = [];
+  #watchdogGraceMs: number;
   /** Checks in flight per monitor, so "check now" never overlaps a scheduled check's record. */
   #busy = new Map<number, { updatedAt: number; run: Promise<RecordedCheck> }>();
 
-  constructor(opts: { db: Db; probe: ProbeFn; now?: () => number; recorder?: CheckRecorder }) {
+  constructor(
+    opts: {
+      db: Db;
+      probe: ProbeFn;
+      now?: () => number;
+      recorder?: CheckRecorder;
+      /** Time past a monitor's timeout before its probe is abandoned (tests shorten it). */
+      watchdogGraceMs?: number;
+    },
+  ) {
     this.db = opts.db;
+    this.#watchdogGraceMs = opts.watchdogGraceMs ?? WATCHDOG_GRACE_MS;
     this.#probe = opts.probe;
     this.#now = opts.now ?? Date.now;
     this.recorder = opts.recorder ?? new CheckRecorder(opts.db);
@@ -67,6 +83,11 @@ export class MonitorService {
   /** Registers a listener for monitor changes. */
   onChange(listener: ChangeListener): void {
     this.#changeListeners.push(listener);
+  }
+
+  /** Registers a listener for probes abandoned by the watchdog. */
+  onStuck(listener: StuckListener): void {
+    this.#stuckListeners.push(listener);
   }
 
   #changed(id: number): void {
@@ -192,21 +213,30 @@ export class MonitorService {
     const run = (async () => {
       if (inflight) await inflight.run.catch(() => {});
       const checkedAt = this.#now();
-      const result = await this.#probe({
+      const target: ProbeTarget = {
         kind: monitor.kind,
         url: monitor.url,
         timeoutMs: monitor.timeoutMs,
         expectedStatus: monitor.expectedStatus,
         ignoreTlsErrors: monitor.ignoreTlsErrors,
         maxRedirects: monitor.maxRedirects,
-      }, { signal });
-      // A probe cut short by shutdown says nothing about the target: record nothing.
+      };
+      // A probe cut short by shutdown says nothing about the target: guardProbe rejects and
+      // nothing is recorded. One that outlives its timeout is recorded as a timeout.
+      const { result, stuck } = await guardProbe(
+        (probeSignal) => this.#probe(target, { signal: probeSignal }),
+        monitor.timeoutMs,
+        { graceMs: this.#watchdogGraceMs, external: signal },
+      );
+      if (stuck) {
+        for (const l of this.#stuckListeners) l(monitor, monitor.timeoutMs + this.#watchdogGraceMs);
+      }
       if (signal?.aborted) throw new DOMException("Check cancelled", "AbortError");
       // Re-read: the monitor may have been edited, paused or deleted while the probe ran.
       const current = monitors.getMonitor(this.db, monitor.id);
       if (!current) throw new NotFoundError(`Monitor ${monitor.id} was deleted during its check`);
       if (current.updatedAt !== monitor.updatedAt) throw new StaleCheckError(monitor.id);
-      return this.recorder.record(current, result, checkedAt);
+      return await this.recorder.record(current, result, checkedAt, { signal });
     })();
     this.#busy.set(monitor.id, { updatedAt: monitor.updatedAt, run });
     run.finally(() => {

@@ -3,6 +3,8 @@ import { Hono } from "hono";
 import type { Runtime } from "../monitor/runtime.ts";
 import { apiRoutes } from "./api.ts";
 import { bearerAuth } from "./bearer.ts";
+import { droppedLogLines } from "../monitor/log.ts";
+import { requestBodyLimits } from "./body_limit.ts";
 import { securityHeaders, type WebOptions, webRoutes } from "./web.tsx";
 
 /** Scheduler ticks older than this mean the cron clock has stopped. */
@@ -16,19 +18,33 @@ export function createApp(rt: Runtime, web: WebOptions = {}): Hono {
   app.onError(dashboard.onError);
   app.notFound(dashboard.notFound);
   app.use("*", securityHeaders());
+  app.use("*", requestBodyLimits());
 
   app.get("/healthz", (c) => {
     const stats = rt.scheduler.stats();
     const fresh = stats.lastTickAt !== null && Date.now() - stats.lastTickAt < TICK_STALE_MS;
-    const ok = rt.scheduler.running && fresh;
+    const storage = rt.storage();
+    const reasons: string[] = [];
+    if (!rt.scheduler.running) reasons.push("the scheduler is not running");
+    else if (!fresh) reasons.push("the scheduler clock has not ticked for over 150 s");
+    if (!storage.ok) reasons.push(`storage writes fail: ${storage.reason}`);
+    const ok = reasons.length === 0;
     return c.json({
       status: ok ? "ok" : "degraded",
+      reasons,
+      storage: {
+        ok: storage.ok,
+        cause: storage.cause,
+        failing_since: storage.since === null ? null : new Date(storage.since).toISOString(),
+        unstored_checks: rt.service.recorder.backlog,
+      },
       scheduler: {
         running: rt.scheduler.running,
         last_tick_at: stats.lastTickAt === null ? null : new Date(stats.lastTickAt).toISOString(),
         monitors_scheduled: stats.scheduled,
         checks_in_flight: stats.running,
         checks_queued: stats.queued,
+        checks_stuck: rt.metrics.stuckChecks,
       },
       uptime_s: Math.round((Date.now() - rt.startedAt) / 1000),
     }, ok ? 200 : 503);
@@ -36,7 +52,11 @@ export function createApp(rt: Runtime, web: WebOptions = {}): Hono {
 
   app.get("/metrics", bearerAuth(rt.accounts), (c) => {
     c.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    return c.body(rt.metrics.render(rt.scheduler.stats(), rt.statusCounts()));
+    return c.body(rt.metrics.render(rt.scheduler.stats(), rt.statusCounts(), {
+      storage: rt.storage(),
+      unstoredChecks: rt.service.recorder.backlog,
+      droppedLogLines: droppedLogLines(),
+    }));
   });
 
   app.route("/api/v1", apiRoutes(rt));

@@ -9,7 +9,8 @@ import type { Runtime } from "../monitor/runtime.ts";
 import { NotFoundError } from "../monitor/errors.ts";
 import { log } from "../monitor/log.ts";
 import { ErrorPage } from "../components/SimplePages.tsx";
-import { jsonError } from "./errors.ts";
+import { jsonError, storageMessage } from "./errors.ts";
+import { StorageError } from "../monitor/store/health.ts";
 import { staticRoutes } from "./static.ts";
 import { makeWebDeps, type WebDeps, type WebEnv, type WebOptions } from "./web_deps.ts";
 import { isHtmx, sessionGate } from "./web_session.ts";
@@ -45,7 +46,12 @@ export function securityHeaders(): MiddlewareHandler {
 /** Paths answered in JSON (machines), not with the HTML error page. */
 const isMachinePath = (c: Context) => /^\/(api\/|metrics$|healthz$)/.test(c.req.path);
 
-function errorPage(c: Context, deps: WebDeps, status: 403 | 404 | 500, message: string) {
+function errorPage(
+  c: Context,
+  deps: WebDeps,
+  status: 403 | 404 | 413 | 500 | 503,
+  message: string,
+) {
   if (isHtmx(c)) return c.text(message, status);
   const session = (c as Context<WebEnv>).get("session") as
     | WebEnv["Variables"]["session"]
@@ -62,9 +68,14 @@ export function webErrorHandler(deps: WebDeps): ErrorHandler {
   return (err, c) => {
     if (isMachinePath(c)) return jsonError(err, c);
     if (err instanceof NotFoundError) return errorPage(c, deps, 404, err.message);
-    if (err instanceof HTTPException && (err.status === 404 || err.status === 403)) {
+    if (
+      err instanceof HTTPException &&
+      (err.status === 404 || err.status === 403 || err.status === 413)
+    ) {
       return errorPage(c, deps, err.status, err.message);
     }
+    const storage = StorageError.from(err);
+    if (storage) return errorPage(c, deps, 503, storageMessage(storage));
     log.error("http.unhandled", {
       path: c.req.path,
       error: err,

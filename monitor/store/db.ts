@@ -1,41 +1,107 @@
-/** Opening the SQLite database: pragmas, migrations and a transaction helper. */
+/** Opening the SQLite database: pragmas, migrations and the transaction helpers. */
 import { DatabaseSync } from "node:sqlite";
 import { dirname } from "node:path";
 import { migrate } from "./migrations.ts";
+import { StorageError, storageHealth } from "./health.ts";
 
 /** The database handle every store function takes. */
 export type Db = DatabaseSync;
+
+/** Options for {@link openDb}. */
+export interface OpenOptions {
+  /**
+   * How long one statement may wait for another process's write lock, in ms. node:sqlite is
+   * synchronous, so this wait freezes the whole event loop: the service keeps it short and
+   * retries asynchronously instead (see {@link writeTransaction}); the CLI can afford to wait.
+   */
+  busyTimeoutMs?: number;
+}
+
+/** The wait the long-running service allows a statement; longer waits are async retries. */
+export const SERVICE_BUSY_TIMEOUT_MS = 25;
 
 /**
  * Opens (creating when missing) the database at `path`, applies pragmas and pending migrations.
  * `":memory:"` is accepted for tests.
  */
-export function openDb(path: string): Db {
+export function openDb(path: string, opts: OpenOptions = {}): Db {
   if (path !== ":memory:") Deno.mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
-  // A second process (the CLI) may hold the write lock briefly; wait instead of failing.
-  // Set first: switching a new file to WAL and migrating it also need that lock.
-  db.exec("PRAGMA busy_timeout = 5000");
-  db.exec("PRAGMA journal_mode = WAL");
-  db.exec("PRAGMA synchronous = NORMAL");
-  db.exec("PRAGMA foreign_keys = ON");
-  migrate(db);
+  try {
+    // Set first: switching a new file to WAL and migrating it also need the write lock, and two
+    // processes may create the same new file at once.
+    db.exec("PRAGMA busy_timeout = 5000");
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA foreign_keys = ON");
+    migrate(db);
+    db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.round(opts.busyTimeoutMs ?? 5000))}`);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return db;
 }
 
 /**
  * Runs `fn` inside one write transaction: everything it writes lands together or not at all.
- * Nested calls join the outer transaction.
+ * Nested calls join the outer transaction. Failures are thrown as {@link StorageError} when they
+ * come from the storage (disk full, locked, I/O), so callers can tell them from bugs.
  */
 export function transaction<T>(db: Db, fn: () => T): T {
   if (db.isTransaction) return fn();
-  db.exec("BEGIN IMMEDIATE");
+  try {
+    db.exec("BEGIN IMMEDIATE");
+  } catch (err) {
+    throw StorageError.from(err) ?? err;
+  }
   try {
     const result = fn();
     db.exec("COMMIT");
+    storageHealth(db).succeeded();
     return result;
   } catch (err) {
-    db.exec("ROLLBACK");
-    throw err;
+    // SQLite rolls back by itself on SQLITE_FULL and some I/O errors; a second ROLLBACK would
+    // throw "no transaction is active" and hide the real cause.
+    if (db.isTransaction) {
+      try {
+        db.exec("ROLLBACK");
+      } catch { /* the original error is the one worth reporting */ }
+    }
+    const storage = StorageError.from(err);
+    if (storage) storageHealth(db).failed(storage);
+    throw storage ?? err;
+  }
+}
+
+/** Options for {@link writeTransaction}. */
+export interface WriteOptions {
+  /** How long to keep retrying while another process holds the write lock, in ms. */
+  retryForMs?: number;
+  /** Stops retrying (the last error is thrown). */
+  signal?: AbortSignal;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * {@link transaction}, retried while the database is locked by another process. The waits are
+ * timers, not a blocking busy handler, so HTTP and the scheduler keep running meanwhile.
+ * Other storage failures (disk full) are thrown at once: the caller decides whether to retry.
+ */
+export async function writeTransaction<T>(
+  db: Db,
+  fn: () => T,
+  opts: WriteOptions = {},
+): Promise<T> {
+  const giveUpAt = Date.now() + (opts.retryForMs ?? 30_000);
+  for (let wait = 10;; wait = Math.min(wait * 2, 1000)) {
+    try {
+      return transaction(db, fn);
+    } catch (err) {
+      const busy = err instanceof StorageError && err.kind === "busy";
+      if (!busy || opts.signal?.aborted || Date.now() + wait > giveUpAt) throw err;
+    }
+    await sleep(wait);
   }
 }

@@ -295,11 +295,11 @@ Deno.test("MonitorService keeps hourly and daily rollups with counts, latency an
   const m = s.service.create({ name: "Site", url: "https://example.com" });
   // 09:xx: 3 up (10, 20, 60 ms) and 1 down; 10:xx: 1 up (40 ms).
   const at = (h: number, min: number) => day + h * HOUR + min * 60_000;
-  s.service.recorder.record(m, result(true, 10), at(9, 0));
-  s.service.recorder.record(m, result(true, 60), at(9, 10));
-  s.service.recorder.record(m, result(false, 5000), at(9, 20));
-  s.service.recorder.record(m, result(true, 20), at(9, 59));
-  s.service.recorder.record(m, result(true, 40), at(10, 0));
+  await s.service.recorder.record(m, result(true, 10), at(9, 0));
+  await s.service.recorder.record(m, result(true, 60), at(9, 10));
+  await s.service.recorder.record(m, result(false, 5000), at(9, 20));
+  await s.service.recorder.record(m, result(true, 20), at(9, 59));
+  await s.service.recorder.record(m, result(true, 40), at(10, 0));
 
   const hours = rollupSeries(s.db, m.id, "hour", day);
   assert.deepEqual(hours.map((r) => [r.bucketStart, r.count, r.upCount]), [
@@ -335,11 +335,11 @@ Deno.test("finalizeRollups() fills p95 of closed buckets from raw checks only on
   const m = s.service.create({ name: "Site", url: "https://example.com" });
   // Hour 09: latencies 1..20 ms (p95 nearest-rank = 19) plus a failure that must not count.
   for (let i = 1; i <= 20; i++) {
-    s.service.recorder.record(m, result(true, i), day + 9 * HOUR + i * 60_000);
+    await s.service.recorder.record(m, result(true, i), day + 9 * HOUR + i * 60_000);
   }
-  s.service.recorder.record(m, result(false, 9999), day + 9 * HOUR + 30 * 60_000);
+  await s.service.recorder.record(m, result(false, 9999), day + 9 * HOUR + 30 * 60_000);
   // Hour 10 is still open at 10:30.
-  s.service.recorder.record(m, result(true, 7), day + 10 * HOUR);
+  await s.service.recorder.record(m, result(true, 7), day + 10 * HOUR);
   const now = day + 10 * HOUR + 30 * 60_000;
   assert.equal(await finalizeRollups(s.db, now), 1);
   const hours = rollupSeries(s.db, m.id, "hour", day);
@@ -359,10 +359,10 @@ Deno.test("pruneHistory() deletes raw checks older than the retention and nothin
   const m = s.service.create({ name: "Site", url: "https://example.com" });
   const old = [now - 40 * DAY, now - 31 * DAY];
   const recent = [now - 29 * DAY, now - HOUR];
-  s.service.recorder.record(m, result(false), old[0]); // opens an incident
-  s.service.recorder.record(m, result(true), old[1]);
-  for (const t of recent) s.service.recorder.record(m, result(true), t);
-  s.service.recorder.record(m, result(true), now - 400 * DAY); // beyond rollup retention too
+  await s.service.recorder.record(m, result(false), old[0]); // opens an incident
+  await s.service.recorder.record(m, result(true), old[1]);
+  for (const t of recent) await s.service.recorder.record(m, result(true), t);
+  await s.service.recorder.record(m, result(true), now - 400 * DAY); // beyond rollup retention too
   const rollupsBefore = count(s.db, "rollups");
 
   const pruned = await pruneHistory(s.db, 30, now);

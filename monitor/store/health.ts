@@ -1,0 +1,132 @@
+/**
+ * Storage failures as the service sees them: which cause (disk full, locked, I/O…), and whether
+ * writes work right now, for /healthz and the logs.
+ */
+import type { DatabaseSync } from "node:sqlite";
+import { log } from "../log.ts";
+
+/** Why a storage write failed. */
+export type StorageCause = "disk_full" | "busy" | "io" | "readonly" | "corrupt" | "unavailable";
+
+const CAUSE_TEXT: Record<StorageCause, string> = {
+  disk_full: "the disk is full",
+  busy: "the database is locked by another process",
+  io: "a disk I/O error",
+  readonly: "the database file is read-only",
+  corrupt: "the database file is damaged",
+  unavailable: "the database file cannot be opened",
+};
+
+// node:sqlite reports SQLITE_BUSY as a bare "database is locked" without an errcode, and other
+// failures with `errcode` (primary code in the low byte) and `errstr`.
+const BY_CODE: Record<number, StorageCause> = {
+  5: "busy",
+  6: "busy",
+  8: "readonly",
+  10: "io",
+  11: "corrupt",
+  13: "disk_full",
+  14: "unavailable",
+  26: "corrupt",
+};
+const BY_TEXT: [RegExp, StorageCause][] = [
+  [/database is locked|database table is locked|SQLITE_BUSY/i, "busy"],
+  [/disk is full|no space left/i, "disk_full"],
+  [/disk I\/O error/i, "io"],
+  [/readonly database/i, "readonly"],
+  [/malformed|not a database/i, "corrupt"],
+  [/unable to open database/i, "unavailable"],
+];
+
+/** A write that failed because of the storage, not because of the data. */
+export class StorageError extends Error {
+  constructor(readonly kind: StorageCause, readonly detail: string) {
+    super(`Storage unavailable: ${CAUSE_TEXT[kind]} (${detail})`);
+    this.name = "StorageError";
+  }
+
+  /** What an operator should read, e.g. "the disk is full". */
+  get reason(): string {
+    return CAUSE_TEXT[this.kind];
+  }
+
+  /** The storage error behind `err`, or null when `err` is something else (a bug, bad data). */
+  static from(err: unknown): StorageError | null {
+    if (err instanceof StorageError) return err;
+    if (!(err instanceof Error)) return null;
+    const e = err as Error & { errcode?: unknown; errstr?: unknown };
+    const code = typeof e.errcode === "number" ? e.errcode & 0xff : null;
+    const cause = (code !== null ? BY_CODE[code] : undefined) ??
+      BY_TEXT.find(([re]) => re.test(e.message))?.[1];
+    return cause ? new StorageError(cause, e.message) : null;
+  }
+}
+
+/** Whether writes work, as last seen. */
+export interface StorageStatus {
+  ok: boolean;
+  /** The failure that made it not ok. */
+  cause: StorageCause | null;
+  reason: string | null;
+  since: number | null;
+  failedWrites: number;
+}
+
+/** Tracks write failures of one database handle; logs each change of health once. */
+export class StorageHealth {
+  #failing: StorageError | null = null;
+  #since: number | null = null;
+  #failedWrites = 0;
+
+  /** A write committed: storage is healthy again. */
+  succeeded(): void {
+    if (!this.#failing) return;
+    log.info("storage.recovered", {
+      cause: this.#failing.kind,
+      downForMs: Date.now() - this.#since!,
+      failedWrites: this.#failedWrites,
+    });
+    this.#failing = null;
+    this.#since = null;
+  }
+
+  /** A write failed for a storage reason. */
+  failed(err: StorageError): void {
+    this.#failedWrites++;
+    // A lock held briefly by the CLI is normal and retried; it does not make the service unhealthy.
+    if (err.kind === "busy") return;
+    if (this.#failing?.kind === err.kind) return;
+    this.#failing = err;
+    this.#since ??= Date.now();
+    log.error("storage.write_failed", { cause: err.kind, reason: err.reason, error: err.detail });
+  }
+
+  /** Locks held longer than every retry (a check could not be stored) also count. */
+  gaveUp(err: StorageError): void {
+    if (err.kind !== "busy") return this.failed(err);
+    this.#failedWrites++;
+    if (this.#failing) return;
+    this.#failing = err;
+    this.#since = Date.now();
+    log.error("storage.write_failed", { cause: err.kind, reason: err.reason, error: err.detail });
+  }
+
+  status(): StorageStatus {
+    return {
+      ok: this.#failing === null,
+      cause: this.#failing?.kind ?? null,
+      reason: this.#failing?.reason ?? null,
+      since: this.#since,
+      failedWrites: this.#failedWrites,
+    };
+  }
+}
+
+const registry = new WeakMap<DatabaseSync, StorageHealth>();
+
+/** The health tracker of a database handle (one per handle). */
+export function storageHealth(db: DatabaseSync): StorageHealth {
+  let h = registry.get(db);
+  if (!h) registry.set(db, h = new StorageHealth());
+  return h;
+}
