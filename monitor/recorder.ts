@@ -7,7 +7,7 @@ import { insertCheck } from "./store/checks.ts";
 import { closeIncident, extendIncident, openIncident } from "./store/incidents.ts";
 import { addToRollups } from "./store/rollups.ts";
 import { getState, saveState } from "./store/state.ts";
-import { nextState } from "./state.ts";
+import { checkStep } from "./check_step.ts";
 import { log, redactUrl } from "./log.ts";
 
 /**
@@ -160,35 +160,21 @@ export class CheckRecorder {
     addToRollups(db, monitor.id, checkedAt, result.ok, result.latencyMs);
     // A first failure below the threshold stays pending since creation, as the API shows it.
     const before = getState(db, monitor.id, monitor.createdAt);
-    const after = nextState(before, result.ok, monitor.failureThreshold);
-    const state: MonitorState = {
-      ...before,
-      state: after.state,
-      consecutiveFailures: after.consecutiveFailures,
-      lastCheckId: check.id,
-      lastCheckedAt: checkedAt,
-      failingSince: result.ok ? null : before.failingSince ?? checkedAt,
-      changedAt: after.state === before.state ? before.changedAt : checkedAt,
-    };
+    const step = checkStep(before, result, monitor, checkedAt);
+    const state: MonitorState = { ...step.state, lastCheckId: check.id };
     let transition: Transition | null = null;
-    if (after.transition === "down") {
-      const incident = openIncident(db, check, state.failingSince!, after.consecutiveFailures);
+    const op = step.incident;
+    if (op?.op === "open") {
+      const incident = openIncident(db, check, op.startedAt, op.failures);
       state.openIncidentId = incident.id;
-      transition = {
-        kind: "down",
-        monitor,
-        incident,
-        check,
-        consecutiveFailures: after.consecutiveFailures,
-      };
-    } else if (!result.ok && before.openIncidentId !== null) {
-      extendIncident(db, before.openIncidentId, check);
-    } else if (after.transition === "recovered" && before.openIncidentId !== null) {
-      const incident = closeIncident(db, before.openIncidentId, checkedAt);
-      state.openIncidentId = null;
+      transition = { kind: "down", monitor, incident, check, consecutiveFailures: op.failures };
+    } else if (op?.op === "extend") {
+      extendIncident(db, op.incidentId, check);
+    } else if (op?.op === "close") {
+      const incident = closeIncident(db, op.incidentId, op.endedAt);
       transition = { kind: "recovered", monitor, incident, check, consecutiveFailures: 0 };
-    } else if (after.transition === "recovered") {
-      // Down without a stored incident cannot happen through this recorder; recover cleanly.
+    }
+    if (step.recoveredWithoutIncident) {
       log.warn("monitor.recovered_without_incident", { monitor: monitor.id });
     }
     saveState(db, state);
