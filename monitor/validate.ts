@@ -83,6 +83,24 @@ export function monitorToInput(m: Monitor): MonitorInput {
   };
 }
 
+/**
+ * C0 and C1 control characters (NUL, tab, CR, LF, ESC, DEL …) and the Unicode line and paragraph
+ * separators. In a name they end up in log lines and email subjects, where they truncate the text
+ * (NUL) or split one header or line into two.
+ */
+const CONTROL_CHARS = /[\p{Cc}\u2028\u2029]/u;
+/** Anything a URL must not contain raw: `new URL()` would silently percent-encode or drop it. */
+const URL_FORBIDDEN_CHARS = /[\s\p{Cc}]/u;
+
+/** The field error for free text containing a control character. */
+export const CONTROL_CHARS_MESSAGE =
+  "Must not contain control characters (such as tabs or line breaks)";
+
+/** Whether `s` contains a control character or a line separator. */
+export function hasControlChars(s: string): boolean {
+  return CONTROL_CHARS.test(s);
+}
+
 const blank = (v: unknown) =>
   v === undefined || v === null || (typeof v === "string" && v.trim() === "");
 
@@ -135,6 +153,11 @@ export function validateMonitor(
       return [];
     }
     const cleaned = [...new Set((list as string[]).map((x) => x.trim()).filter((x) => x !== ""))];
+    // Checked first so that the error message never echoes a control character back.
+    if (cleaned.some(hasControlChars)) {
+      errors[key] = CONTROL_CHARS_MESSAGE;
+      return [];
+    }
     const bad = cleaned.filter((x) => !isEmailAddress(x));
     if (bad.length) errors[key] = `Not a valid email address: ${bad.join(", ")}`;
     else if (cleaned.length > 50) errors[key] = "At most 50 addresses";
@@ -144,6 +167,7 @@ export function validateMonitor(
   // name
   const name = typeof input.name === "string" ? input.name.trim() : "";
   if (name === "") errors.name = "Required";
+  else if (hasControlChars(name)) errors.name = CONTROL_CHARS_MESSAGE;
   else if (name.length > 200) errors.name = "At most 200 characters";
 
   // url and kind
@@ -151,6 +175,10 @@ export function validateMonitor(
   let url = typeof input.url === "string" ? input.url.trim() : "";
   if (url === "") {
     errors.url = "Required";
+  } else if (URL_FORBIDDEN_CHARS.test(url)) {
+    // Checked on the raw text: the URL parser would quietly turn "a b" into "a%20b" (or strip a
+    // tab), so the stored target would not be what was typed.
+    errors.url = "Must not contain spaces or control characters: write a space as %20";
   } else {
     const parsed = URL.canParse(url) ? new URL(url) : null;
     const scheme = parsed?.protocol.replace(/:$/, "").toLowerCase();
@@ -160,10 +188,12 @@ export function validateMonitor(
       errors.url = `The ${scheme}: scheme is not allowed: use http://, https:// or tcp://host:port`;
     } else if (parsed.hostname === "") {
       errors.url = "The URL has no host";
+    } else if (parsed.port !== "" && !(Number(parsed.port) >= 1 && Number(parsed.port) <= 65535)) {
+      // The parser accepts port 0, which no server listens on; a larger port fails to parse.
+      errors.url = "Port must be from 1 to 65535";
     } else if (scheme === "tcp") {
       kind = "tcp";
-      const port = Number(parsed.port);
-      if (!parsed.port || port < 1 || port > 65535) {
+      if (!parsed.port) {
         errors.url = "A tcp:// target needs a port: tcp://host:port";
       } else url = `tcp://${parsed.host}`;
     } else if (url.length > 2048) {

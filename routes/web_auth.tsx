@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie } from "hono/cookie";
 import { ValidationError } from "../monitor/errors.ts";
 import type { User } from "../monitor/accounts.ts";
+import type { Refusal } from "../monitor/throttle.ts";
 import { LoginPage, SetupPage } from "../components/AuthPages.tsx";
 import type { WebDeps, WebEnv } from "./web_deps.ts";
 import {
@@ -18,6 +19,17 @@ import {
 import { anonymousCtx, html, safeNext } from "./web_render.ts";
 
 const str = (v: unknown) => (typeof v === "string" ? v : "");
+
+/**
+ * The sign-in lock message. The account-wide lock says so: the person seeing it is most likely
+ * the owner, held back by someone else's guessing, and should know where they can still sign in.
+ */
+function lockMessage(r: Refusal): string {
+  const wait = `try again in ${r.retryAfter} s`;
+  return r.rule === "account"
+    ? `Too many failed sign-ins to this account from other places, ${wait}. Places you signed in from before are not held back.`
+    : `Too many attempts, ${wait}.`;
+}
 
 /** Starts a session for a user and sends the browser on. */
 async function signIn(
@@ -70,24 +82,26 @@ export function authRoutes(deps: WebDeps): Hono<WebEnv> {
         status,
       );
     };
-    const wait = deps.throttle.retryAfter(key);
-    if (wait > 0) {
-      // Refused before the password is even hashed: a locked key costs the server nothing.
-      c.header("Retry-After", String(wait));
-      return render(`Too many attempts, try again in ${wait} s`, 429);
+    const refuse = (r: Refusal) => {
+      c.header("Retry-After", String(r.retryAfter));
+      return render(lockMessage(r), 429);
+    };
+    const admission = deps.throttle.begin(key);
+    // Refused before the password is even hashed: a locked key costs the server nothing.
+    if (!admission.ok) return refuse(admission);
+    const { attempt } = admission;
+    let user: User | null;
+    try {
+      user = username && password ? await deps.rt.accounts.authenticate(username, password) : null;
+    } catch (err) {
+      attempt.abandon(); // a broken check is no guess: just give the place back
+      throw err;
     }
-    const user = username && password
-      ? await deps.rt.accounts.authenticate(username, password)
-      : null;
     if (!user) {
-      const after = deps.throttle.fail(key);
-      if (after > 0) {
-        c.header("Retry-After", String(after));
-        return render(`Too many attempts, try again in ${after} s`, 429);
-      }
-      return render("Wrong user name or password.", 401);
+      const lock = attempt.fail();
+      return lock ? refuse(lock) : render("Wrong user name or password.", 401);
     }
-    deps.throttle.succeed(key);
+    attempt.succeed();
     return signIn(c, deps, user, next);
   });
 

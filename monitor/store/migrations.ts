@@ -6,6 +6,13 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * Runs the step with foreign key enforcement off, as SQLite's table-rebuild procedure requires
+   * (https://sqlite.org/lang_altertable.html#otheralter): with it on, dropping the old table
+   * would cascade-delete every row that references it. Every foreign key is checked before the
+   * step commits, so a rebuild cannot leave dangling references behind.
+   */
+  foreignKeysOff?: boolean;
 }
 
 /** Every migration, oldest first. Timestamps are integer epoch milliseconds. */
@@ -165,6 +172,121 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_expires ON sessions(expires_at);
 `,
   },
+  {
+    version: 4,
+    name: "ids never reused",
+    foreignKeysOff: true,
+    sql: `
+-- Ids that users see (/monitors/4, monitor_id="4" in /metrics, incident and alert ids in the API
+-- and in email Message-IDs, token ids in revoke forms) must never come back after a delete: a
+-- plain INTEGER PRIMARY KEY hands out max(id) + 1, so deleting the newest row freed its id for
+-- the next insert. AUTOINCREMENT never reuses one (its high-water mark is kept in
+-- sqlite_sequence), and SQLite can only add it by rebuilding the table: create *_new, copy,
+-- drop, rename. Tables that reference a rebuilt one name it as "monitors" or "incidents", so
+-- after the rename they point at the new table unchanged. Ids freed before this upgrade cannot
+-- be known any more; the high-water mark starts at the largest id present.
+
+CREATE TABLE monitors_new (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  parent_id INTEGER REFERENCES monitors(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('http', 'tcp')),
+  url TEXT NOT NULL,
+  expected_status TEXT NOT NULL,
+  timeout_ms INTEGER NOT NULL,
+  interval_s INTEGER NOT NULL,
+  retry_interval_s INTEGER NOT NULL,
+  failure_threshold INTEGER NOT NULL,
+  alert_emails TEXT NOT NULL,
+  recovery_emails TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  ignore_tls_errors INTEGER NOT NULL,
+  max_redirects INTEGER NOT NULL,
+  reminder_interval_min INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+INSERT INTO monitors_new (id, parent_id, name, kind, url, expected_status, timeout_ms,
+    interval_s, retry_interval_s, failure_threshold, alert_emails, recovery_emails, active,
+    ignore_tls_errors, max_redirects, reminder_interval_min, created_at, updated_at)
+  SELECT id, parent_id, name, kind, url, expected_status, timeout_ms,
+    interval_s, retry_interval_s, failure_threshold, alert_emails, recovery_emails, active,
+    ignore_tls_errors, max_redirects, reminder_interval_min, created_at, updated_at
+  FROM monitors;
+DROP TABLE monitors;
+ALTER TABLE monitors_new RENAME TO monitors;
+CREATE INDEX monitors_parent ON monitors(parent_id);
+
+CREATE TABLE incidents_new (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  monitor_id INTEGER NOT NULL REFERENCES monitors(id) ON DELETE CASCADE,
+  started_at INTEGER NOT NULL,
+  confirmed_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  last_failure_at INTEGER NOT NULL,
+  failure_count INTEGER NOT NULL,
+  error_kind TEXT NOT NULL,
+  http_status INTEGER,
+  error_message TEXT NOT NULL
+) STRICT;
+INSERT INTO incidents_new (id, monitor_id, started_at, confirmed_at, ended_at, last_failure_at,
+    failure_count, error_kind, http_status, error_message)
+  SELECT id, monitor_id, started_at, confirmed_at, ended_at, last_failure_at,
+    failure_count, error_kind, http_status, error_message
+  FROM incidents;
+DROP TABLE incidents;
+ALTER TABLE incidents_new RENAME TO incidents;
+CREATE INDEX incidents_monitor ON incidents(monitor_id, started_at);
+
+CREATE TABLE alerts_new (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  monitor_id INTEGER NOT NULL REFERENCES monitors(id) ON DELETE CASCADE,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('down', 'recovered', 'reminder')),
+  seq INTEGER NOT NULL,
+  recipient TEXT NOT NULL COLLATE NOCASE,
+  status TEXT NOT NULL
+    CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped', 'grouped')),
+  grouped_into INTEGER,
+  check_id INTEGER,
+  failures INTEGER NOT NULL,
+  threshold INTEGER NOT NULL,
+  subject TEXT,
+  attempts INTEGER NOT NULL,
+  last_error TEXT,
+  response TEXT,
+  created_at INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  sent_at INTEGER,
+  UNIQUE (incident_id, kind, seq, recipient)
+) STRICT;
+INSERT INTO alerts_new (id, monitor_id, incident_id, kind, seq, recipient, status, grouped_into,
+    check_id, failures, threshold, subject, attempts, last_error, response, created_at,
+    next_attempt_at, sent_at)
+  SELECT id, monitor_id, incident_id, kind, seq, recipient, status, grouped_into,
+    check_id, failures, threshold, subject, attempts, last_error, response, created_at,
+    next_attempt_at, sent_at
+  FROM alerts;
+DROP TABLE alerts;
+ALTER TABLE alerts_new RENAME TO alerts;
+CREATE INDEX alerts_due ON alerts(status, next_attempt_at);
+CREATE INDEX alerts_monitor ON alerts(monitor_id, created_at);
+CREATE INDEX alerts_created ON alerts(created_at);
+
+CREATE TABLE api_tokens_new (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER
+) STRICT;
+INSERT INTO api_tokens_new (id, name, token_hash, prefix, created_at, last_used_at)
+  SELECT id, name, token_hash, prefix, created_at, last_used_at FROM api_tokens;
+DROP TABLE api_tokens;
+ALTER TABLE api_tokens_new RENAME TO api_tokens;
+`,
+  },
 ];
 
 const userVersion = (db: DatabaseSync) =>
@@ -181,6 +303,14 @@ export function migrate(db: DatabaseSync, migrations: Migration[] = MIGRATIONS):
   }
   for (const m of migrations) {
     if (m.version <= current) continue;
+    const fail = (err: unknown) =>
+      new Error(`Cannot migrate database to version ${m.version} (${m.name}): ${err}`);
+    let restoreForeignKeys = () => {};
+    try {
+      if (m.foreignKeysOff) restoreForeignKeys = foreignKeysOff(db);
+    } catch (err) {
+      throw fail(err);
+    }
     db.exec("BEGIN IMMEDIATE");
     try {
       // Another process (server and CLI started together) may have migrated while we waited.
@@ -189,14 +319,45 @@ export function migrate(db: DatabaseSync, migrations: Migration[] = MIGRATIONS):
         db.exec("COMMIT");
         continue;
       }
+      const brokenBefore = m.foreignKeysOff ? foreignKeyViolations(db) : 0;
       db.exec(m.sql);
+      if (m.foreignKeysOff && foreignKeyViolations(db) > brokenBefore) {
+        throw new Error("the step would leave rows referencing a missing parent");
+      }
       db.exec(`PRAGMA user_version = ${m.version}`);
       db.exec("COMMIT");
     } catch (err) {
       db.exec("ROLLBACK");
-      throw new Error(`Cannot migrate database to version ${m.version} (${m.name}): ${err}`);
+      throw fail(err);
+    } finally {
+      // After COMMIT or ROLLBACK: the pragma is ignored inside a transaction.
+      restoreForeignKeys();
     }
     current = m.version;
   }
   return current;
+}
+
+/**
+ * Turns foreign key enforcement off and returns how to restore it. Refuses inside a transaction,
+ * where SQLite silently ignores the pragma: a table rebuild would then cascade-delete history.
+ */
+function foreignKeysOff(db: DatabaseSync): () => void {
+  const state = () =>
+    (db.prepare("PRAGMA foreign_keys").get() as { foreign_keys: number }).foreign_keys;
+  const before = state();
+  db.exec("PRAGMA foreign_keys = OFF");
+  if (state() !== 0) {
+    db.exec(`PRAGMA foreign_keys = ${before}`);
+    throw new Error("foreign keys cannot be turned off (is a transaction open?)");
+  }
+  return () => db.exec(`PRAGMA foreign_keys = ${before}`);
+}
+
+/**
+ * Rows whose foreign key points at a missing parent. A step run with enforcement off must not add
+ * any; ones already there (a database once written without enforcement) do not block start-up.
+ */
+function foreignKeyViolations(db: DatabaseSync): number {
+  return db.prepare("PRAGMA foreign_key_check").all().length;
 }

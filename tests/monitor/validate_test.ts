@@ -233,3 +233,92 @@ Deno.test("monitorToInput() round-trips through validateMonitor()", () => {
   const monitor: Monitor = { ...fields, id: 5, createdAt: 0, updatedAt: 0 };
   assert.deepEqual(fieldsOf(monitorToInput(monitor)), fields);
 });
+
+Deno.test("validateMonitor() refuses control characters and line separators in names", () => {
+  const bad = [
+    "a\u0000b",
+    "\u0000",
+    "Shop\tfront",
+    "Shop\nfront",
+    "Shop\r\nSubject: spoofed",
+    "bell\u0007",
+    "esc\u001b[31m",
+    "del\u007f",
+    "c1\u0080",
+    "c1\u009f",
+    "line\u2028sep",
+    "para\u2029sep",
+  ];
+  for (const name of bad) {
+    assert.equal(
+      errorsOf({ ...base, name }).name,
+      "Must not contain control characters (such as tabs or line breaks)",
+      JSON.stringify(name),
+    );
+  }
+  // Surrounding whitespace is trimmed, and ordinary Unicode (accents, emoji, NBSP) is fine.
+  assert.equal(fieldsOf({ ...base, name: "  Shop front\n" }).name, "Shop front");
+  for (const name of ["Café – main", "Shop 🛒", "a\u00a0b", "\u00a0x"]) {
+    assert.equal(fieldsOf({ ...base, name }).name, name.trim(), JSON.stringify(name));
+  }
+});
+
+Deno.test("validateMonitor() refuses control characters in email addresses without echoing them", () => {
+  for (const list of [["ops\u0000@example.com"], ["ops@exa\u007fmple.com"], ["a@b.c\u0085"]]) {
+    const message = errorsOf({ ...base, alert_emails: list }).alert_emails;
+    assert.equal(message, "Must not contain control characters (such as tabs or line breaks)");
+    assert.equal(
+      errorsOf({ ...base, recovery_emails: list }).recovery_emails,
+      message,
+    );
+  }
+  // Tabs and newlines in a form string are separators, as before.
+  assert.deepEqual(
+    fieldsOf({ ...base, alert_emails: "a@example.com\tb@example.com\r\nc@example.com" })
+      .alertEmails,
+    ["a@example.com", "b@example.com", "c@example.com"],
+  );
+});
+
+Deno.test("validateMonitor() refuses URLs with spaces or control characters anywhere", () => {
+  const bad = [
+    "http://exa mple.com/",
+    "http://example.com/a b",
+    "http://example.com/?q=a b",
+    "http://example.com/#a b",
+    "http://example.com/a\tb",
+    "http://example.com/a\nb",
+    "http://example.com/\u0000",
+    "http://example.com/\u007f",
+    "http://example.com/\u0085",
+    "http://example.com/\u00a0x",
+    "http://example.com/\u2028x",
+    "tcp://db internal:5432",
+    "tcp://db.internal:54\t32",
+  ];
+  for (const url of bad) {
+    assert.match(
+      errorsOf({ ...base, url }).url,
+      /Must not contain spaces or control characters/,
+      JSON.stringify(url),
+    );
+  }
+  // Leading and trailing whitespace is trimmed; an encoded space is kept as typed.
+  assert.equal(
+    fieldsOf({ ...base, url: "\t http://example.com/a%20b \n" }).url,
+    "http://example.com/a%20b",
+  );
+});
+
+Deno.test("validateMonitor() refuses port 0 and accepts ports 1 to 65535", () => {
+  for (
+    const url of ["http://example.com:0/", "https://example.com:0", "tcp://host:0", "tcp://h:00"]
+  ) {
+    assert.equal(errorsOf({ ...base, url }).url, "Port must be from 1 to 65535", url);
+  }
+  assert.match(errorsOf({ ...base, url: "http://example.com:65536/" }).url, /Not a valid URL/);
+  for (const url of ["http://example.com:1/", "http://example.com:65535/", "tcp://host:1"]) {
+    assert.equal(fieldsOf({ ...base, url }).url, url);
+  }
+  assert.equal(fieldsOf({ ...base, url: "tcp://host:65535" }).url, "tcp://host:65535");
+});

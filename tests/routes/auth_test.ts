@@ -142,10 +142,13 @@ Deno.test("a wrong password re-renders the form; next is kept but only for local
   assert.equal(res.res.headers.get("location"), "/");
 });
 
-Deno.test("repeated failures lock the account with a growing delay, even for the right password", async () => {
+Deno.test("repeated failures from one address lock it out of the account with a growing delay, even for the right password", async () => {
   let now = 1_000_000;
   const throttle = new LoginThrottle({ now: () => now });
-  await using f = await webFixture({ web: { throttle, now: () => now } });
+  const address = { value: "203.0.113.9" };
+  await using f = await webFixture({
+    web: { throttle, now: () => now, clientAddress: () => address.value },
+  });
   const c = f.anonymous();
   await c.get("/login");
   for (let i = 0; i < 3; i++) {
@@ -153,7 +156,7 @@ Deno.test("repeated failures lock the account with a growing delay, even for the
   }
   const fourth = await c.post("/login", { ...ADMIN, password: "guess 3" });
   assert.equal(fourth.res.status, 429);
-  assert.match(fourth.text, /Too many attempts, try again in 1 s/);
+  assert.match(fourth.text, /Too many attempts, try again in 1 s\./);
   assert.equal(fourth.res.headers.get("Retry-After"), "1");
   // Locked: even the right password is refused, without being checked.
   const locked = await c.post("/login", ADMIN);
@@ -161,6 +164,10 @@ Deno.test("repeated failures lock the account with a growing delay, even for the
   now += 1000;
   const fifth = await c.post("/login", { ...ADMIN, password: "guess 4" });
   assert.match(fifth.text, /try again in 2 s/, "the delay doubles");
+  // The lock is this address's only: the owner elsewhere signs in meanwhile.
+  address.value = "198.51.100.7";
+  assert.equal((await f.anonymous().login(ADMIN.username, ADMIN.password)).status, 303);
+  address.value = "203.0.113.9";
   now += 2000;
   assert.equal((await c.post("/login", ADMIN)).res.status, 303);
 });
@@ -183,5 +190,70 @@ Deno.test("repeated failures from one address lock that address across account n
   assert.match(blocked.text, /Too many attempts, try again in \d+ s/);
   // Another address is unaffected.
   address.value = "198.51.100.7";
+  assert.equal((await c.post("/login", ADMIN)).res.status, 303);
+});
+
+Deno.test("guessing from 100 addresses cannot lock the administrator out", async () => {
+  let now = 1_000_000;
+  const throttle = new LoginThrottle({ now: () => now });
+  const address = { value: "10.9.9.9" };
+  await using f = await webFixture({
+    web: { throttle, now: () => now, clientAddress: () => address.value },
+  });
+  // The owner signed in from 10.9.9.9 before the attack.
+  await f.anonymous().login(ADMIN.username, ADMIN.password);
+
+  const attacker = f.anonymous();
+  await attacker.get("/login");
+  const authenticate = f.rt.accounts.authenticate.bind(f.rt.accounts);
+  let checked = 0;
+  f.rt.accounts.authenticate = (u, p) => (checked++, authenticate(u, p));
+  const statuses: number[] = [];
+  for (let i = 1; i <= 100; i++) {
+    address.value = `10.0.0.${i}`;
+    statuses.push((await attacker.post("/login", { ...ADMIN, password: `guess ${i}` })).res.status);
+  }
+  // 20 free failures for the account; the 21st starts a lock, and while it lasts guesses are
+  // refused without a password check.
+  assert.equal(statuses.filter((s) => s === 401).length, 20, `${statuses}`);
+  assert.equal(statuses.filter((s) => s === 429).length, 80);
+  assert.equal(checked, 21, "passwords checked");
+
+  // Where the owner signed in before: straight in, no wait.
+  address.value = "10.9.9.9";
+  const owner = f.anonymous();
+  await owner.get("/login");
+  assert.equal((await owner.post("/login", ADMIN)).res.status, 303);
+
+  // From a new address: a short, explained wait (at most a minute), then in.
+  address.value = "10.8.8.8";
+  const travelling = f.anonymous();
+  await travelling.get("/login");
+  const held = await travelling.post("/login", ADMIN);
+  assert.equal(held.res.status, 429);
+  assert.match(
+    held.text,
+    /Too many failed sign-ins to this account from other places, try again in \d+ s\. Places you signed in from before are not held back\./,
+  );
+  const wait = Number(held.res.headers.get("Retry-After"));
+  assert.ok(wait >= 1 && wait <= 60, `Retry-After ${wait}`);
+  now += wait * 1000;
+  assert.equal((await travelling.post("/login", ADMIN)).res.status, 303);
+});
+
+Deno.test("a login whose password check throws gives its throttle place back", async () => {
+  const now = 1_000_000;
+  const throttle = new LoginThrottle({ now: () => now });
+  await using f = await webFixture({ web: { throttle, now: () => now } });
+  const c = f.anonymous();
+  await c.get("/login");
+  const authenticate = f.rt.accounts.authenticate;
+  f.rt.accounts.authenticate = () => Promise.reject(new Error("database is locked"));
+  for (let i = 0; i < 5; i++) {
+    const { res } = await c.post("/login", ADMIN);
+    assert.ok(res.status >= 500, `attempt ${i}: ${res.status}`);
+  }
+  f.rt.accounts.authenticate = authenticate;
+  assert.equal(throttle.retryAfter({ username: "admin", address: "unknown" }), 0);
   assert.equal((await c.post("/login", ADMIN)).res.status, 303);
 });

@@ -1,0 +1,309 @@
+/** Schema migration 4: ids users see are never reused, and an existing database upgrades intact. */
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { type Db, openDb } from "../../monitor/store/db.ts";
+import { migrate, MIGRATIONS } from "../../monitor/store/migrations.ts";
+import { deleteMonitor, insertMonitor, type MonitorFields } from "../../monitor/store/monitors.ts";
+import { fakeMonitor, tempDir } from "../_helpers/core.ts";
+
+/** Writable monitor fields for a stored monitor named `name`. */
+function fields(name: string, parentId: number | null = null): MonitorFields {
+  const { id: _id, createdAt: _c, updatedAt: _u, ...rest } = fakeMonitor({ name, parentId });
+  return rest;
+}
+
+const count = (db: Db, table: string) =>
+  (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const rows = (db: Db, table: string) =>
+  db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all().map((r) => ({ ...r }));
+const pragma = (db: Db, name: string) => Object.values(db.prepare(`PRAGMA ${name}`).get()!)[0];
+
+/** Tables whose rows the upgrade must carry over unchanged. */
+const TABLES = [
+  "monitors",
+  "monitor_state",
+  "checks",
+  "incidents",
+  "rollups",
+  "alerts",
+  "users",
+  "api_tokens",
+  "sessions",
+];
+/** Tables that must leave no trace when their monitor is deleted. */
+const HISTORY = ["monitor_state", "checks", "incidents", "rollups", "alerts"];
+
+/** Opens `path` as the release before migration 4 did: foreign keys on, migrations 1-3 only. */
+function openV3(path: string): DatabaseSync {
+  const db = new DatabaseSync(path);
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA foreign_keys = ON");
+  assert.equal(migrate(db, MIGRATIONS.filter((m) => m.version <= 3)), 3);
+  return db;
+}
+
+/**
+ * Fills a version-3 database the way that release wrote it: website 1 with internal app 2,
+ * website 3 (5 was created and deleted, so 4 is the largest id), and history for each.
+ */
+function seedV3(db: DatabaseSync): void {
+  const monitor = db.prepare(
+    `INSERT INTO monitors (id, parent_id, name, kind, url, expected_status, timeout_ms, interval_s,
+       retry_interval_s, failure_threshold, alert_emails, recovery_emails, active,
+       ignore_tls_errors, max_redirects, reminder_interval_min, created_at, updated_at)
+     VALUES (?, ?, ?, 'http', ?, '200', 1000, 60, 60, 1, '["ops@example.com"]', '[]', 1, 0, 5,
+       NULL, 10, 20)`,
+  );
+  monitor.run(1, null, "Shop", "https://shop.example/");
+  monitor.run(2, 1, "Shop API", "https://shop.example/api");
+  monitor.run(3, null, "Blog", "https://blog.example/");
+  monitor.run(4, null, "Docs", "https://docs.example/");
+  for (const id of [1, 2, 3, 4]) {
+    db.prepare(
+      `INSERT INTO monitor_state (monitor_id, state, consecutive_failures, open_incident_id,
+         last_check_id, last_checked_at, failing_since, changed_at)
+       VALUES (?, ?, ?, ?, NULL, 100, NULL, 100)`,
+    ).run(id, id === 2 ? "down" : "up", id === 2 ? 3 : 0, id === 2 ? 2 : null);
+    for (let i = 0; i < 3; i++) {
+      db.prepare(
+        `INSERT INTO checks (monitor_id, checked_at, ok, latency_ms, http_status, error_kind,
+           error_message) VALUES (?, ?, ?, 12.5, ?, ?, ?)`,
+      ).run(
+        id,
+        100 + i,
+        id === 2 ? 0 : 1,
+        id === 2 ? 502 : 200,
+        id === 2 ? "unexpected_status" : null,
+        id === 2 ? "HTTP 502" : null,
+      );
+    }
+    db.prepare(
+      `INSERT INTO rollups (monitor_id, period, bucket_start, count, up_count, latency_min,
+         latency_max, latency_sum, latency_p95) VALUES (?, 'hour', 0, 3, 3, 1, 2, 4.5, 2)`,
+    ).run(id);
+  }
+  const incident = db.prepare(
+    `INSERT INTO incidents (id, monitor_id, started_at, confirmed_at, ended_at, last_failure_at,
+       failure_count, error_kind, http_status, error_message)
+     VALUES (?, ?, 100, 101, ?, 102, 3, 'unexpected_status', 502, 'HTTP 502')`,
+  );
+  incident.run(1, 3, 150);
+  incident.run(2, 2, null);
+  incident.run(3, 1, null);
+  db.prepare(
+    `INSERT INTO alerts (monitor_id, incident_id, kind, seq, recipient, status, grouped_into,
+       check_id, failures, threshold, subject, attempts, last_error, response, created_at,
+       next_attempt_at, sent_at)
+     VALUES (?, ?, 'down', 0, 'ops@example.com', ?, ?, 5, 3, 1, 'DOWN', 1, NULL, '250 OK', 101,
+       101, 102)`,
+  ).run(2, 2, "grouped", 3);
+  db.prepare(
+    `INSERT INTO alerts (monitor_id, incident_id, kind, seq, recipient, status, grouped_into,
+       check_id, failures, threshold, subject, attempts, last_error, response, created_at,
+       next_attempt_at, sent_at)
+     VALUES (1, 3, 'down', 0, 'ops@example.com', 'sent', NULL, 6, 1, 1, 'DOWN', 1, NULL,
+       '250 OK', 101, 101, 102)`,
+  ).run();
+  db.exec(`INSERT INTO users (id, username, email, password_hash, is_admin, created_at)
+    VALUES (1, 'admin', NULL, 'hash', 1, 0)`);
+  db.exec(`INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
+    VALUES ('th', 1, 'csrf', 0, 99999999999999)`);
+  db.exec(`INSERT INTO api_tokens (id, name, token_hash, prefix, created_at, last_used_at)
+    VALUES (1, 'ci', 'h1', 'shc_1', 0, NULL), (2, 'deploy', 'h2', 'shc_2', 0, 5)`);
+}
+
+/** Every table's foreign keys as "table.column -> parent(column) ON DELETE action". */
+function foreignKeys(db: Db): string[] {
+  const tables = db.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+  ).all() as { name: string }[];
+  return tables.flatMap(({ name }) =>
+    (db.prepare(`PRAGMA foreign_key_list(${name})`).all() as {
+      table: string;
+      from: string;
+      to: string;
+      on_delete: string;
+    }[]).map((fk) => `${name}.${fk.from} -> ${fk.table}(${fk.to}) ON DELETE ${fk.on_delete}`)
+  ).sort();
+}
+
+/** Index names with their table and columns, and each table's columns with type and flags. */
+function shape(db: Db) {
+  const indexes = (db.prepare(
+    "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name",
+  ).all() as { name: string; tbl_name: string; sql: string | null }[]).map((r) =>
+    `${r.tbl_name}:${r.sql ?? r.name}`
+  );
+  const columns = Object.fromEntries(TABLES.map((t) => [t, rows(db, `pragma_table_info('${t}')`)]));
+  return { indexes: indexes.sort(), columns };
+}
+
+Deno.test("monitor ids are never reused after a delete, also after reopening the database", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/h.db`;
+  let db = openDb(path);
+  try {
+    const ids = ["a", "b", "c"].map((n) => insertMonitor(db, fields(n), 0).id);
+    assert.deepEqual(ids, [1, 2, 3]);
+    assert.ok(deleteMonitor(db, 3));
+    assert.equal(insertMonitor(db, fields("d"), 0).id, 4, "not 3 again");
+    assert.ok(deleteMonitor(db, 4));
+  } finally {
+    db.close();
+  }
+  db = openDb(path);
+  try {
+    assert.equal(insertMonitor(db, fields("e"), 0).id, 5, "the high-water mark survives a restart");
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("incident, alert and API token ids are never reused after a delete", () => {
+  const db = openDb(":memory:");
+  try {
+    const m = insertMonitor(db, fields("a"), 0).id;
+    const addIncident = () =>
+      (db.prepare(
+        `INSERT INTO incidents (monitor_id, started_at, confirmed_at, last_failure_at,
+           failure_count, error_kind, error_message)
+         VALUES (?, 0, 0, 0, 1, 'timeout', 'x') RETURNING id`,
+      ).get(m) as { id: number }).id;
+    assert.equal(addIncident(), 1);
+    db.exec("DELETE FROM incidents");
+    assert.equal(addIncident(), 2);
+
+    const addToken = () =>
+      (db.prepare(
+        `INSERT INTO api_tokens (name, token_hash, prefix, created_at)
+         VALUES ('t', hex(randomblob(8)), 'p', 0) RETURNING id`,
+      ).get() as { id: number }).id;
+    assert.equal(addToken(), 1);
+    db.exec("DELETE FROM api_tokens");
+    assert.equal(addToken(), 2);
+
+    const addAlert = () =>
+      (db.prepare(
+        `INSERT INTO alerts (monitor_id, incident_id, kind, seq, recipient, status, failures,
+           threshold, attempts, created_at, next_attempt_at)
+         VALUES (?, 2, 'down', 0, hex(randomblob(4)), 'pending', 1, 1, 0, 0, 0) RETURNING id`,
+      ).get(m) as { id: number }).id;
+    assert.equal(addAlert(), 1);
+    db.exec("DELETE FROM alerts");
+    assert.equal(addAlert(), 2);
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("migration 4 upgrades a populated version-3 database without losing or re-pointing anything", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/h.db`;
+  const old = openV3(path);
+  seedV3(old);
+  const before = Object.fromEntries(TABLES.map((t) => [t, rows(old, t)]));
+  const keysBefore = foreignKeys(old);
+  const shapeBefore = shape(old);
+  old.close();
+
+  const db = openDb(path);
+  try {
+    assert.equal(pragma(db, "user_version"), MIGRATIONS.at(-1)!.version);
+    assert.equal(pragma(db, "foreign_keys"), 1, "enforcement is back on after the rebuild");
+    assert.equal(pragma(db, "integrity_check"), "ok");
+    assert.deepEqual(db.prepare("PRAGMA foreign_key_check").all(), []);
+    for (const t of TABLES) assert.deepEqual(rows(db, t), before[t], `${t} rows survive`);
+    assert.deepEqual(foreignKeys(db), keysBefore, "every reference still points at its table");
+    assert.deepEqual(shape(db), shapeBefore, "same columns and indexes");
+    const leftovers = db.prepare("SELECT name FROM sqlite_master WHERE name LIKE '%_new%'").all();
+    assert.deepEqual(leftovers, []);
+    // The stored schema names "monitors", not the temporary table.
+    const checksSql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'checks'").get() as {
+      sql: string;
+    }).sql;
+    assert.match(checksSql, /REFERENCES monitors\(id\) ON DELETE CASCADE/);
+    assert.deepEqual(
+      rows(db, "sqlite_sequence").sort((a, b) => String(a.name).localeCompare(String(b.name))),
+      [
+        { name: "alerts", seq: 2 },
+        { name: "api_tokens", seq: 2 },
+        { name: "incidents", seq: 3 },
+        { name: "monitors", seq: 4 },
+      ],
+    );
+
+    // Deleting a website still cascades to its internal app and all of their history.
+    assert.ok(deleteMonitor(db, 1));
+    assert.deepEqual(
+      (db.prepare("SELECT id FROM monitors ORDER BY id").all() as { id: number }[]).map((r) =>
+        r.id
+      ),
+      [3, 4],
+    );
+    for (const t of HISTORY) {
+      const left = db.prepare(`SELECT count(*) AS n FROM ${t} WHERE monitor_id IN (1, 2)`)
+        .get() as {
+          n: number;
+        };
+      assert.equal(left.n, 0, `${t} of the deleted monitors is gone`);
+    }
+    assert.equal(count(db, "checks"), 6, "other monitors keep their checks");
+    assert.equal(count(db, "incidents"), 1);
+    assert.equal(count(db, "alerts"), 0, "alerts cascade from their incident too");
+    assert.equal(count(db, "sessions"), 1, "untouched tables keep their rows");
+
+    // New rows continue above the largest id; a deleted newest row is not handed out again.
+    assert.ok(deleteMonitor(db, 4));
+    assert.equal(insertMonitor(db, fields("new"), 0).id, 5);
+    assert.throws(
+      () =>
+        db.exec("INSERT INTO checks (monitor_id, checked_at, ok, latency_ms) VALUES (42, 0, 1, 1)"),
+      /FOREIGN KEY constraint failed/,
+      "references to a missing monitor are still refused",
+    );
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("migration 4 refuses to run inside an open transaction instead of cascading deletes", async () => {
+  await using dir = await tempDir();
+  const db = openV3(`${dir.path}/h.db`);
+  try {
+    seedV3(db);
+    db.exec("BEGIN");
+    // Inside a transaction PRAGMA foreign_keys is a no-op, so DROP TABLE would cascade.
+    assert.throws(() => migrate(db), /version 4 .*foreign keys cannot be turned off/);
+    db.exec("ROLLBACK");
+    assert.equal(pragma(db, "user_version"), 3);
+    assert.equal(pragma(db, "foreign_keys"), 1);
+    assert.equal(count(db, "checks"), 12, "nothing was deleted");
+    assert.equal(migrate(db), MIGRATIONS.at(-1)!.version, "runs once the transaction is closed");
+    assert.equal(count(db, "checks"), 12);
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("a rebuild that would leave dangling references is rolled back", async () => {
+  await using dir = await tempDir();
+  const db = openV3(`${dir.path}/h.db`);
+  try {
+    seedV3(db);
+    const broken = {
+      version: MIGRATIONS.at(-1)!.version + 1,
+      name: "lossy rebuild",
+      foreignKeysOff: true,
+      sql: "DELETE FROM monitors WHERE id = 3;",
+    };
+    assert.throws(
+      () => migrate(db, [...MIGRATIONS, broken]),
+      /version 5 \(lossy rebuild\).*missing parent/,
+    );
+    assert.equal(pragma(db, "user_version"), MIGRATIONS.at(-1)!.version, "step 4 stays applied");
+    assert.equal(count(db, "monitors"), 4, "the lossy step is undone");
+    assert.equal(pragma(db, "foreign_keys"), 1);
+  } finally {
+    db.close();
+  }
+});
