@@ -1,5 +1,5 @@
 /** `deno task createsuperuser`: creates a dashboard administrator. */
-import { Accounts } from "../monitor/accounts.ts";
+import { Accounts } from "../monitor/auth/accounts.ts";
 import { ValidationError } from "../monitor/errors.ts";
 import { openConfiguredDb, parseFlags, promptHidden } from "./args.ts";
 

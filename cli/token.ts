@@ -1,5 +1,5 @@
 /** `deno task token --name NAME`: creates an API token and prints it as the last line. */
-import { Accounts } from "../monitor/accounts.ts";
+import { Accounts } from "../monitor/auth/accounts.ts";
 import { ValidationError } from "../monitor/errors.ts";
 import { openConfiguredDb, parseFlags } from "./args.ts";
 

@@ -1,5 +1,5 @@
 /** Settings: email configuration (never the password), a test email, the alert outbox, API tokens. */
-import type { ApiToken } from "../monitor/accounts.ts";
+import type { ApiToken } from "../monitor/auth/accounts.ts";
 import type { AlertServiceStatus } from "../monitor/alerts/service.ts";
 import type { AlertRecord } from "../monitor/alerts/outbox.ts";
 import type { PageContext } from "./types.ts";

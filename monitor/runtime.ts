@@ -5,7 +5,7 @@ import { type Db, openDb, SERVICE_BUSY_TIMEOUT_MS } from "./store/db.ts";
 import { storageHealth, type StorageStatus } from "./store/health.ts";
 import { acquireInstanceLock, type InstanceLock } from "./instance_lock.ts";
 import { MonitorService, type ProbeFn } from "./service.ts";
-import { Accounts } from "./accounts.ts";
+import { Accounts } from "./auth/accounts.ts";
 import { Scheduler } from "./scheduler.ts";
 import { CheckMetrics } from "./metrics.ts";
 import { finalizeRollups, pruneHistory } from "./maintenance.ts";

@@ -1,6 +1,6 @@
 /** Bearer-token authentication for the API and /metrics. */
 import type { MiddlewareHandler } from "hono";
-import type { Accounts } from "../monitor/accounts.ts";
+import type { Accounts } from "../monitor/auth/accounts.ts";
 
 /** Rejects requests without a valid `Authorization: Bearer <token>` with a JSON 401. */
 export function bearerAuth(accounts: Accounts): MiddlewareHandler {

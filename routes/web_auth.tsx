@@ -3,8 +3,8 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { deleteCookie, getCookie } from "hono/cookie";
 import { ValidationError } from "../monitor/errors.ts";
-import type { User } from "../monitor/accounts.ts";
-import type { Refusal } from "../monitor/throttle.ts";
+import type { User } from "../monitor/auth/accounts.ts";
+import type { Refusal } from "../monitor/auth/throttle.ts";
 import { LoginPage, SetupPage } from "../components/AuthPages.tsx";
 import type { WebDeps, WebEnv } from "./web_deps.ts";
 import {

@@ -1,9 +1,9 @@
 /** What the dashboard routes share: services, the session store, throttle and flash messages. */
 import type { Context } from "hono";
 import type { Runtime } from "../monitor/runtime.ts";
-import type { Session } from "../monitor/sessions.ts";
-import { Sessions } from "../monitor/sessions.ts";
-import { LoginThrottle } from "../monitor/throttle.ts";
+import type { Session } from "../monitor/auth/sessions.ts";
+import { Sessions } from "../monitor/auth/sessions.ts";
+import { LoginThrottle } from "../monitor/auth/throttle.ts";
 import { OverviewReader } from "../monitor/overview.ts";
 import { DetailReader } from "../monitor/detail.ts";
 import type { Flash } from "../components/types.ts";

@@ -10,7 +10,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { randomToken } from "../monitor/tokens.ts";
+import { randomToken } from "../monitor/auth/tokens.ts";
 import type { WebDeps, WebEnv } from "./web_deps.ts";
 
 /** Session cookie name. */

@@ -1,8 +1,8 @@
 /** First-run setup, sign-in, sessions, sign-out and the login throttle. */
 import assert from "node:assert/strict";
 import { ADMIN, Client, webFixture } from "../_helpers/web.ts";
-import { sha256Hex } from "../../monitor/tokens.ts";
-import { LoginThrottle } from "../../monitor/throttle.ts";
+import { sha256Hex } from "../../monitor/auth/tokens.ts";
+import { LoginThrottle } from "../../monitor/auth/throttle.ts";
 
 Deno.test("first run: every page leads to a one-time administrator form that signs you in", async () => {
   await using f = await webFixture({ withUser: false });

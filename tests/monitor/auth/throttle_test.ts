@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Admission, type Attempt, LoginThrottle } from "../../monitor/throttle.ts";
+import { type Admission, type Attempt, LoginThrottle } from "../../../monitor/auth/throttle.ts";
 
 const key = (username: string, address = "10.0.0.1") => ({ username, address });
 

@@ -1,9 +1,9 @@
 /** Administrator accounts and API tokens. */
-import type { Db } from "./store/db.ts";
-import { stmt } from "./store/statements.ts";
+import type { Db } from "../store/db.ts";
+import { stmt } from "../store/statements.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.ts";
-import { isEmailAddress } from "./config.ts";
-import { ValidationError } from "./errors.ts";
+import { isEmailAddress } from "../config.ts";
+import { ValidationError } from "../errors.ts";
 import { randomToken, sha256Hex } from "./tokens.ts";
 
 /** A user account (never carries the hash outside this module). */
