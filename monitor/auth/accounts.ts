@@ -1,5 +1,6 @@
 /** Administrator accounts and API tokens. */
 import type { Db } from "../store/db.ts";
+import { StorageError } from "../store/health.ts";
 import { stmt } from "../store/statements.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.ts";
 import { isEmailAddress } from "../config.ts";
@@ -145,8 +146,16 @@ export class Accounts {
     if (!r) return null;
     const now = Date.now();
     // Write at most once a minute per token: the API is hot, the timestamp is informational.
+    // Best-effort: a locked or full database must not turn every authenticated read into an error.
     if (((r.last_used_at as number | null) ?? 0) < now - 60_000) {
-      stmt(this.db, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?").run(now, r.id as number);
+      try {
+        stmt(this.db, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?").run(
+          now,
+          r.id as number,
+        );
+      } catch (err) {
+        if (!StorageError.from(err)) throw err;
+      }
     }
     return toToken(r);
   }

@@ -131,6 +131,8 @@ Deno.test("another process's write lock neither freezes the service nor loses a 
   });
   const id = created.json.id as number;
 
+  // The token's last use is stale, so the next API call tries to note it (a write).
+  s.rt.db.exec("UPDATE api_tokens SET last_used_at = 0");
   const foreign = new DatabaseSync(s.path);
   foreign.exec("BEGIN IMMEDIATE");
   foreign.exec("UPDATE monitors SET name = name"); // holds the write lock until COMMIT
@@ -156,6 +158,8 @@ Deno.test("another process's write lock neither freezes the service nor loses a 
     assert.ok(healthMs < 1000, `/healthz took ${Math.round(healthMs)} ms under a foreign lock`);
     assert.ok(worstLateMs < 500, `the event loop stalled for ${Math.round(worstLateMs)} ms`);
     assert.equal(s.storedChecks(), 0);
+    const read = await s.call("GET", `/api/v1/monitors/${id}`);
+    assert.equal(read.status, 200, "reads with a token work while another process writes");
     foreign.exec("COMMIT");
     const done = await check;
     assert.equal(done.status, 200, JSON.stringify(done.json));
