@@ -2,8 +2,13 @@
  * The add/edit monitor form (region `#monitor-form`). Field names are the API's. Every value is
  * echoed back as typed, so nothing is lost when validation fails, and each message sits next to
  * its field, tied to it with aria-describedby.
+ *
+ * The fields are those of the monitor field registry (monitor/store/field_registry.ts): each has
+ * its label, hint and place below, and the type checker refuses a registry field without them.
+ * Components import only types from monitor/, so the labels live here as data.
  */
 import type { PageContext } from "./types.ts";
+import type { MonitorFieldName } from "../monitor/monitor_fields.ts";
 import { Layout } from "./Layout.tsx";
 import { AreaInput, Checkbox, controlAttrs, Field, NumberInput, TextInput } from "./FormFields.tsx";
 
@@ -24,6 +29,183 @@ export interface MonitorFormProps {
   csrf: string;
   submitLabel: string;
   cancelHref: string;
+}
+
+/** How one field is shown: its control, label and hint. */
+type FormField =
+  | {
+    control: "text";
+    label: string;
+    hint?: string;
+    type?: string;
+    required?: boolean;
+    placeholder?: string;
+  }
+  | { control: "number"; label: string; hint: string; placeholder?: string }
+  | { control: "area"; label: string }
+  | { control: "checkbox"; label: string; hint: string }
+  | { control: "kind"; label: string; hint: string }
+  | { control: "parent"; label: string; hint: string };
+
+/** Label, hint and control of every registry field. */
+const FORM_FIELDS: Record<MonitorFieldName, FormField> = {
+  name: { control: "text", label: "Name", required: true },
+  url: {
+    control: "text",
+    label: "URL",
+    required: true,
+    type: "url",
+    placeholder: "https://example.com/health",
+    hint: "http:// or https:// URL, or tcp://host:port for a port check",
+  },
+  kind: { control: "kind", label: "Kind", hint: "Must match the URL's scheme" },
+  expected_status: {
+    control: "text",
+    label: "Expected status",
+    hint: "Codes or ranges, e.g. 200 or 200-299,301",
+  },
+  parent_id: {
+    control: "parent",
+    label: "Belongs to website",
+    hint: "Pick a website to make this an internal app beneath it",
+  },
+  interval_s: { control: "number", label: "Check every (seconds)", hint: "10 to 86400" },
+  retry_interval_s: {
+    control: "number",
+    label: "Retry every (seconds)",
+    hint: "While failing below the threshold; empty = same as interval",
+    placeholder: "same as interval",
+  },
+  timeout_ms: {
+    control: "number",
+    label: "Timeout (ms)",
+    hint: "100 to 120000, at most the interval",
+  },
+  failure_threshold: {
+    control: "number",
+    label: "Failures before DOWN",
+    hint: "Consecutive failed checks, 1 to 100",
+  },
+  max_redirects: {
+    control: "number",
+    label: "Maximum redirects",
+    hint: "0 to 20; 0 = do not follow",
+  },
+  reminder_interval_min: {
+    control: "number",
+    label: "Reminder every (minutes)",
+    hint: "Repeat the DOWN alert while down; empty = never",
+    placeholder: "never",
+  },
+  alert_emails: { control: "area", label: "Alert emails" },
+  recovery_emails: { control: "area", label: "Recovery emails" },
+  active: {
+    control: "checkbox",
+    label: "Active",
+    hint: "Unchecked = paused: no checks, no alerts",
+  },
+  ignore_tls_errors: {
+    control: "checkbox",
+    label: "Ignore TLS certificate errors",
+    hint: "Accept self-signed or expired certificates",
+  },
+};
+
+/** The form's fieldsets and the fields in each, in order. */
+const SECTIONS = [
+  {
+    legend: "What to check",
+    grid: "grid-2",
+    fields: ["name", "url", "kind", "expected_status", "parent_id"],
+  },
+  {
+    legend: "Timing",
+    grid: "grid-3",
+    fields: [
+      "interval_s",
+      "retry_interval_s",
+      "timeout_ms",
+      "failure_threshold",
+      "max_redirects",
+      "reminder_interval_min",
+    ],
+  },
+  { legend: "Alerts", grid: "grid-2", fields: ["alert_emails", "recovery_emails"] },
+  { legend: "Options", grid: null, fields: ["active", "ignore_tls_errors"] },
+] as const satisfies readonly {
+  legend: string;
+  grid: string | null;
+  fields: readonly MonitorFieldName[];
+}[];
+
+/** Compile-time check: every registry field has a place on the form. */
+type Unplaced = Exclude<MonitorFieldName, (typeof SECTIONS)[number]["fields"][number]>;
+const _everyFieldPlaced: [Unplaced] extends [never] ? true : Unplaced = true;
+void _everyFieldPlaced;
+
+/** One field's control. */
+function FormControl(
+  props: {
+    name: MonitorFieldName;
+    values: Record<string, string>;
+    errors: Record<string, string>;
+    parents: ParentOption[];
+  },
+) {
+  const { name, values: v, errors: e } = props;
+  const f = FORM_FIELDS[name];
+  switch (f.control) {
+    case "text":
+      return (
+        <TextInput
+          name={name}
+          label={f.label}
+          values={v}
+          errors={e}
+          required={f.required}
+          type={f.type}
+          placeholder={f.placeholder}
+          hint={f.hint}
+        />
+      );
+    case "number":
+      return (
+        <NumberInput
+          name={name}
+          label={f.label}
+          values={v}
+          errors={e}
+          hint={f.hint}
+          placeholder={f.placeholder}
+        />
+      );
+    case "area":
+      return <AreaInput name={name} label={f.label} values={v} errors={e} />;
+    case "checkbox":
+      return <Checkbox name={name} label={f.label} hint={f.hint} values={v} errors={e} />;
+    case "kind":
+      return (
+        <Field name={name} label={f.label} errors={e} hint={f.hint}>
+          <select {...controlAttrs(name, e, true)}>
+            <option value="http" selected={v[name] !== "tcp"}>HTTP(S)</option>
+            <option value="tcp" selected={v[name] === "tcp"}>TCP port</option>
+          </select>
+        </Field>
+      );
+    case "parent":
+      return (
+        <Field name={name} label={f.label} errors={e} hint={f.hint}>
+          <select {...controlAttrs(name, e, true)}>
+            <option value="" selected={!v[name]}>None: this is a website</option>
+            {props.parents.map((p) => (
+              <option value={String(p.id)} selected={v[name] === String(p.id)}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+      );
+  }
 }
 
 /** The form region. */
@@ -48,123 +230,17 @@ export function MonitorForm(props: MonitorFormProps) {
           {e._form && <p>{e._form}</p>}
         </div>
       )}
-      <fieldset>
-        <legend>What to check</legend>
-        <div class="grid-2">
-          <TextInput name="name" label="Name" values={v} errors={e} required />
-          <TextInput
-            name="url"
-            label="URL"
-            values={v}
-            errors={e}
-            required
-            type="url"
-            placeholder="https://example.com/health"
-            hint="http:// or https:// URL, or tcp://host:port for a port check"
-          />
-          <Field name="kind" label="Kind" errors={e} hint="Must match the URL's scheme">
-            <select {...controlAttrs("kind", e, true)}>
-              <option value="http" selected={v.kind !== "tcp"}>HTTP(S)</option>
-              <option value="tcp" selected={v.kind === "tcp"}>TCP port</option>
-            </select>
-          </Field>
-          <TextInput
-            name="expected_status"
-            label="Expected status"
-            values={v}
-            errors={e}
-            hint="Codes or ranges, e.g. 200 or 200-299,301"
-          />
-          <Field
-            name="parent_id"
-            label="Belongs to website"
-            errors={e}
-            hint="Pick a website to make this an internal app beneath it"
-          >
-            <select {...controlAttrs("parent_id", e, true)}>
-              <option value="" selected={!v.parent_id}>None: this is a website</option>
-              {props.parents.map((p) => (
-                <option value={String(p.id)} selected={v.parent_id === String(p.id)}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          </Field>
-        </div>
-      </fieldset>
-      <fieldset>
-        <legend>Timing</legend>
-        <div class="grid-3">
-          <NumberInput
-            name="interval_s"
-            label="Check every (seconds)"
-            values={v}
-            errors={e}
-            hint="10 to 86400"
-          />
-          <NumberInput
-            name="retry_interval_s"
-            label="Retry every (seconds)"
-            values={v}
-            errors={e}
-            hint="While failing below the threshold; empty = same as interval"
-            placeholder="same as interval"
-          />
-          <NumberInput
-            name="timeout_ms"
-            label="Timeout (ms)"
-            values={v}
-            errors={e}
-            hint="100 to 120000, at most the interval"
-          />
-          <NumberInput
-            name="failure_threshold"
-            label="Failures before DOWN"
-            values={v}
-            errors={e}
-            hint="Consecutive failed checks, 1 to 100"
-          />
-          <NumberInput
-            name="max_redirects"
-            label="Maximum redirects"
-            values={v}
-            errors={e}
-            hint="0 to 20; 0 = do not follow"
-          />
-          <NumberInput
-            name="reminder_interval_min"
-            label="Reminder every (minutes)"
-            values={v}
-            errors={e}
-            hint="Repeat the DOWN alert while down; empty = never"
-            placeholder="never"
-          />
-        </div>
-      </fieldset>
-      <fieldset>
-        <legend>Alerts</legend>
-        <div class="grid-2">
-          <AreaInput name="alert_emails" label="Alert emails" values={v} errors={e} />
-          <AreaInput name="recovery_emails" label="Recovery emails" values={v} errors={e} />
-        </div>
-      </fieldset>
-      <fieldset>
-        <legend>Options</legend>
-        <Checkbox
-          name="active"
-          label="Active"
-          hint="Unchecked = paused: no checks, no alerts"
-          values={v}
-          errors={e}
-        />
-        <Checkbox
-          name="ignore_tls_errors"
-          label="Ignore TLS certificate errors"
-          hint="Accept self-signed or expired certificates"
-          values={v}
-          errors={e}
-        />
-      </fieldset>
+      {SECTIONS.map((section) => {
+        const controls = section.fields.map((name) => (
+          <FormControl name={name} values={v} errors={e} parents={props.parents} />
+        ));
+        return (
+          <fieldset>
+            <legend>{section.legend}</legend>
+            {section.grid ? <div class={section.grid}>{controls}</div> : controls}
+          </fieldset>
+        );
+      })}
       <div class="form-actions">
         <button type="submit" class="btn btn-primary">{props.submitLabel}</button>
         <a class="btn" href={props.cancelHref}>Cancel</a>

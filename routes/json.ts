@@ -1,7 +1,7 @@
 /** JSON shapes of the API v1 (snake_case, ISO-8601 times). */
 import type { Check, Incident } from "../monitor/types.ts";
 import type { MonitorView } from "../monitor/service.ts";
-import { monitorToInput } from "../monitor/validate.ts";
+import { monitorToInput } from "../monitor/monitor_fields.ts";
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -18,7 +18,7 @@ export function checkJson(c: Check) {
   };
 }
 
-/** A monitor with its status and last check. */
+/** A monitor with its status and last check; the monitor fields come from the field registry. */
 export function monitorJson(v: MonitorView) {
   const m = v.monitor;
   return {

@@ -1,73 +1,49 @@
-/** The monitors table: rows ↔ `Monitor`. */
-import type { Monitor, MonitorKind } from "../types.ts";
+/** The monitors table: rows ↔ `Monitor`, mapped by the field registry (./field_registry.ts). */
+import type { Monitor } from "../types.ts";
 import type { Db } from "./db.ts";
 import { bool, stmt } from "./statements.ts";
+import { MONITOR_FIELD_SPECS, type MonitorFields } from "./field_registry.ts";
 
-/** The writable fields of a monitor (everything but id and timestamps). */
-export type MonitorFields = Omit<Monitor, "id" | "createdAt" | "updatedAt">;
+export type { MonitorFields } from "./field_registry.ts";
 
 type Row = Record<string, unknown>;
 
-function toMonitor(r: Row): Monitor {
-  return {
+/** The monitors columns written from `MonitorFields`, in registry order. */
+export const MONITOR_COLUMNS: readonly string[] = MONITOR_FIELD_SPECS.map((f) => f.column);
+
+/** A monitors row as a `Monitor`. */
+export function rowToMonitor(r: Row): Monitor {
+  const m: Record<string, unknown> = {
     id: r.id as number,
-    parentId: (r.parent_id as number | null) ?? null,
-    name: r.name as string,
-    kind: r.kind as MonitorKind,
-    url: r.url as string,
-    expectedStatus: r.expected_status as string,
-    timeoutMs: r.timeout_ms as number,
-    intervalS: r.interval_s as number,
-    retryIntervalS: r.retry_interval_s as number,
-    failureThreshold: r.failure_threshold as number,
-    alertEmails: JSON.parse(r.alert_emails as string),
-    recoveryEmails: JSON.parse(r.recovery_emails as string),
-    active: bool(r.active),
-    ignoreTlsErrors: bool(r.ignore_tls_errors),
-    maxRedirects: r.max_redirects as number,
-    reminderIntervalMin: (r.reminder_interval_min as number | null) ?? null,
     createdAt: r.created_at as number,
     updatedAt: r.updated_at as number,
   };
+  for (const f of MONITOR_FIELD_SPECS) {
+    const v = r[f.column];
+    m[f.prop] = f.kind.type === "bool"
+      ? bool(v)
+      : f.kind.type === "emails"
+      ? JSON.parse(v as string)
+      : v ?? null;
+  }
+  return m as unknown as Monitor;
 }
 
-function params(f: MonitorFields) {
-  return {
-    parent_id: f.parentId,
-    name: f.name,
-    kind: f.kind,
-    url: f.url,
-    expected_status: f.expectedStatus,
-    timeout_ms: f.timeoutMs,
-    interval_s: f.intervalS,
-    retry_interval_s: f.retryIntervalS,
-    failure_threshold: f.failureThreshold,
-    alert_emails: JSON.stringify(f.alertEmails),
-    recovery_emails: JSON.stringify(f.recoveryEmails),
-    active: f.active ? 1 : 0,
-    ignore_tls_errors: f.ignoreTlsErrors ? 1 : 0,
-    max_redirects: f.maxRedirects,
-    reminder_interval_min: f.reminderIntervalMin,
-  };
+/** The named statement parameters (one per column) of `MonitorFields`. */
+export function monitorToRow(f: MonitorFields): Row {
+  const row: Row = {};
+  for (const spec of MONITOR_FIELD_SPECS) {
+    const v = f[spec.prop];
+    row[spec.column] = spec.kind.type === "bool"
+      ? (v ? 1 : 0)
+      : spec.kind.type === "emails"
+      ? JSON.stringify(v)
+      : v;
+  }
+  return row;
 }
 
-const COLUMNS = [
-  "parent_id",
-  "name",
-  "kind",
-  "url",
-  "expected_status",
-  "timeout_ms",
-  "interval_s",
-  "retry_interval_s",
-  "failure_threshold",
-  "alert_emails",
-  "recovery_emails",
-  "active",
-  "ignore_tls_errors",
-  "max_redirects",
-  "reminder_interval_min",
-];
+const COLUMNS = MONITOR_COLUMNS;
 
 /** Inserts a monitor and returns it. */
 export function insertMonitor(db: Db, fields: MonitorFields, now: number): Monitor {
@@ -75,8 +51,8 @@ export function insertMonitor(db: Db, fields: MonitorFields, now: number): Monit
     db,
     `INSERT INTO monitors (${COLUMNS.join(", ")}, created_at, updated_at)
      VALUES (${COLUMNS.map((c) => ":" + c).join(", ")}, :now, :now) RETURNING *`,
-  ).get({ ...params(fields), now }) as Row;
-  return toMonitor(row);
+  ).get({ ...monitorToRow(fields), now }) as Row;
+  return rowToMonitor(row);
 }
 
 /** Replaces a monitor's fields; returns the updated monitor or null when it does not exist. */
@@ -90,8 +66,8 @@ export function updateMonitor(
     db,
     `UPDATE monitors SET ${COLUMNS.map((c) => `${c} = :${c}`).join(", ")}, updated_at = :now
      WHERE id = :id RETURNING *`,
-  ).get({ ...params(fields), now, id }) as Row | undefined;
-  return row ? toMonitor(row) : null;
+  ).get({ ...monitorToRow(fields), now, id }) as Row | undefined;
+  return row ? rowToMonitor(row) : null;
 }
 
 /** Deletes a monitor, its internal apps and all their history (ON DELETE CASCADE). */
@@ -102,7 +78,7 @@ export function deleteMonitor(db: Db, id: number): boolean {
 /** One monitor by id, or null. */
 export function getMonitor(db: Db, id: number): Monitor | null {
   const row = stmt(db, "SELECT * FROM monitors WHERE id = ?").get(id) as Row | undefined;
-  return row ? toMonitor(row) : null;
+  return row ? rowToMonitor(row) : null;
 }
 
 /** Every monitor: websites first by name, each followed by its internal apps (by name). */
@@ -113,7 +89,7 @@ export function listMonitors(db: Db): Monitor[] {
      ORDER BY coalesce(p.name, m.name) COLLATE NOCASE, coalesce(p.id, m.id),
               m.parent_id IS NOT NULL, m.name COLLATE NOCASE, m.id`,
   ).all() as Row[];
-  return rows.map(toMonitor);
+  return rows.map(rowToMonitor);
 }
 
 /** Ids of the internal apps nested under `parentId`. */

@@ -5,6 +5,7 @@
 import { type Config, loadConfig } from "../../monitor/config.ts";
 import type { Monitor, MonitorState } from "../../monitor/types.ts";
 import { initialState } from "../../monitor/store/state.ts";
+import { validateMonitor } from "../../monitor/validate.ts";
 
 /** The repository root (where deno.json lives), wherever the checkout is. */
 export const REPO_ROOT = new URL("../../", import.meta.url);
@@ -54,26 +55,22 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
 
 let nextId = 1;
 
-/** A monitor object (not stored) for scheduler tests; intervals may be fractions of a second. */
+/**
+ * A monitor object (not stored) for scheduler tests; intervals may be fractions of a second.
+ * Every field not set here takes the validator's default, so a new registry field needs nothing.
+ */
 export function fakeMonitor(over: Partial<Monitor> = {}): Monitor {
   const id = over.id ?? nextId++;
+  const r = validateMonitor(
+    { name: `m${id}`, url: `http://127.0.0.1:9/${id}` },
+    { getParent: () => null },
+  );
+  if (r.errors) throw new Error(`fakeMonitor: ${JSON.stringify(r.errors)}`);
   return {
     id,
-    parentId: null,
-    name: `m${id}`,
-    kind: "http",
-    url: `http://127.0.0.1:9/${id}`,
-    expectedStatus: "200",
+    ...r.fields,
     timeoutMs: 1000,
-    intervalS: 60,
-    retryIntervalS: 60,
-    failureThreshold: 1,
-    alertEmails: [],
-    recoveryEmails: [],
-    active: true,
-    ignoreTlsErrors: false,
     maxRedirects: 5,
-    reminderIntervalMin: null,
     createdAt: 0,
     updatedAt: 0,
     ...over,

@@ -1,0 +1,288 @@
+/**
+ * What is derived from the monitor field registry (`monitor/store/field_registry.ts`, which also
+ * says which files a new field touches) above storage: the API field list, defaults and limits,
+ * one parser per field kind, `monitorToInput()` for the API JSON and PATCH merges, the
+ * unknown-field check, and the dashboard form's values and checkbox normalisation.
+ *
+ * Cross-field rules (URL ↔ kind, timeout ≤ interval, retry interval defaulting to the interval,
+ * parent rules) are explicit code in `validateMonitor()`, which uses these parsers.
+ */
+import type { Monitor } from "./types.ts";
+import {
+  type FieldKind,
+  MONITOR_FIELD_SPECS,
+  type MonitorFieldName,
+  type MonitorFields,
+  type MonitorFieldSpec,
+} from "./store/field_registry.ts";
+import { normalizeExpectedStatus } from "./expected_status.ts";
+import { isEmailAddress } from "./config.ts";
+
+export {
+  type FieldKind,
+  type FieldSpec,
+  MONITOR_FIELD_SPECS,
+  type MonitorFieldName,
+  type MonitorFieldSpec,
+} from "./store/field_registry.ts";
+
+/** Monitor input with the API's snake_case field names. Values may be strings (forms). */
+export type MonitorInput = Record<string, unknown>;
+
+/** The API field names, in form order. */
+export const MONITOR_FIELDS: readonly MonitorFieldName[] = MONITOR_FIELD_SPECS.map((f) => f.api);
+
+const BY_NAME = new Map<string, MonitorFieldSpec>(MONITOR_FIELD_SPECS.map((f) => [f.api, f]));
+
+/** The registry entry of an API field name. */
+export function fieldSpec<A extends MonitorFieldName>(
+  api: A,
+): Extract<MonitorFieldSpec, { api: A }> {
+  return BY_NAME.get(api) as Extract<MonitorFieldSpec, { api: A }>;
+}
+
+/** Whether `name` is an API field name. */
+export function isMonitorField(name: string): name is MonitorFieldName {
+  return BY_NAME.has(name);
+}
+
+/** Defaults for a new monitor, by API name (fields that have one). */
+export const DEFAULTS: {
+  readonly [S in MonitorFieldSpec as S["api"]]?: MonitorFields[S["prop"]];
+} = Object.fromEntries(
+  MONITOR_FIELD_SPECS.flatMap((f) => ("default" in f ? [[f.api, f.default]] : [])),
+);
+
+type IntSpec = Extract<MonitorFieldSpec, { kind: { type: "int" } }>;
+/** Limits enforced on numeric fields, shown in messages. */
+export const LIMITS: { readonly [S in IntSpec as S["api"]]: readonly [number, number] } = Object
+  .fromEntries(
+    MONITOR_FIELD_SPECS.flatMap((f) =>
+      f.kind.type === "int" ? [[f.api, [f.kind.min, f.kind.max] as const]] : []
+    ),
+  ) as { readonly [S in IntSpec as S["api"]]: readonly [number, number] };
+
+/** Converts a stored monitor back to API input (for PATCH merges, edit forms and API JSON). */
+export function monitorToInput(m: Monitor): MonitorInput {
+  const out: MonitorInput = {};
+  for (const f of MONITOR_FIELD_SPECS) out[f.api] = m[f.prop];
+  return out;
+}
+
+/** "Unknown field" for every key of `input` that is not an API field name. */
+export function unknownFieldErrors(input: MonitorInput): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const key of Object.keys(input)) if (!isMonitorField(key)) errors[key] = "Unknown field";
+  return errors;
+}
+
+// ---- Parsers ------------------------------------------------------------------------------
+
+/**
+ * C0 and C1 control characters (NUL, tab, CR, LF, ESC, DEL …) and the Unicode line and paragraph
+ * separators. In a name they end up in log lines and email subjects, where they truncate the text
+ * (NUL) or split one header or line into two.
+ */
+const CONTROL_CHARS = /[\p{Cc}\u2028\u2029]/u;
+
+/** The field error for free text containing a control character. */
+export const CONTROL_CHARS_MESSAGE =
+  "Must not contain control characters (such as tabs or line breaks)";
+
+/** Whether `s` contains a control character or a line separator. */
+export function hasControlChars(s: string): boolean {
+  return CONTROL_CHARS.test(s);
+}
+
+/** Whether an input value counts as left out. */
+export const isBlank = (v: unknown): boolean =>
+  v === undefined || v === null || (typeof v === "string" && v.trim() === "");
+
+/** A parser's outcome: a value, an error message, or blank (take the default). */
+export type Parsed<T> = { value: T; error?: undefined } | { error: string } | null;
+
+const TRUE_WORDS = ["true", "on", "1", "yes"];
+const FALSE_WORDS = ["false", "off", "0", "no"];
+
+/** Parses text (trimmed). Blank gives null, or "Required" when required. */
+export function parseText(v: unknown, maxLength: number, required = false): Parsed<string> {
+  const s = typeof v === "string" ? v.trim() : "";
+  if (s === "") return required ? { error: "Required" } : null;
+  if (hasControlChars(s)) return { error: CONTROL_CHARS_MESSAGE };
+  if (s.length > maxLength) return { error: `At most ${maxLength} characters` };
+  return { value: s };
+}
+
+/** Parses a whole number within `[min, max]` (a number or digits in a string). */
+export function parseWholeNumber(v: unknown, min: number, max: number): Parsed<number> {
+  if (isBlank(v)) return null;
+  const n = typeof v === "number"
+    ? v
+    : typeof v === "string" && /^\s*-?\d+\s*$/.test(v)
+    ? Number(v)
+    : NaN;
+  if (!Number.isInteger(n)) return { error: "Must be a whole number" };
+  if (n < min || n > max) return { error: `Must be from ${min} to ${max}` };
+  return { value: n };
+}
+
+/** Parses a boolean, or one of true/on/1/yes and false/off/0/no in any case. */
+export function parseBool(v: unknown): Parsed<boolean> {
+  if (isBlank(v)) return null;
+  if (typeof v === "boolean") return { value: v };
+  if (typeof v === "string" && TRUE_WORDS.includes(v.toLowerCase())) return { value: true };
+  if (typeof v === "string" && FALSE_WORDS.includes(v.toLowerCase())) return { value: false };
+  return { error: "Must be true or false" };
+}
+
+/** Parses one of `values` (exactly). */
+export function parseEnum(v: unknown, values: readonly string[]): Parsed<string> {
+  if (isBlank(v)) return null;
+  if (typeof v !== "string" || !values.includes(v)) {
+    return { error: `Must be ${values.map((x) => JSON.stringify(x)).join(" or ")}` };
+  }
+  return { value: v };
+}
+
+/** Parses and normalises an expected-status spec. */
+export function parseExpectedStatus(v: unknown): Parsed<string> {
+  if (isBlank(v)) return null;
+  try {
+    return { value: normalizeExpectedStatus(String(v)) };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+
+/**
+ * Parses an email list: an array of strings, or one string separated by spaces, commas,
+ * semicolons or lines. Trimmed and deduplicated; an invalid list gives the error and `[]`.
+ */
+export function parseEmails(v: unknown, maxCount: number): Parsed<string[]> {
+  if (isBlank(v)) return null;
+  const list = Array.isArray(v) ? v : typeof v === "string" ? v.split(/[\s,;]+/) : null;
+  if (!list || list.some((x) => typeof x !== "string")) {
+    return { error: "Must be a list of email addresses" };
+  }
+  const cleaned = [...new Set((list as string[]).map((x) => x.trim()).filter((x) => x !== ""))];
+  // Checked first so that the error message never echoes a control character back.
+  if (cleaned.some(hasControlChars)) return { error: CONTROL_CHARS_MESSAGE };
+  const bad = cleaned.filter((x) => !isEmailAddress(x));
+  if (bad.length) return { error: `Not a valid email address: ${bad.join(", ")}` };
+  if (cleaned.length > maxCount) return { error: `At most ${maxCount} addresses` };
+  return { value: cleaned };
+}
+
+/** Parses a monitor id (a number or digits); whether it may be used is `validateMonitor()`'s. */
+export function parseReference(v: unknown): Parsed<number> {
+  if (isBlank(v)) return null;
+  const id = typeof v === "number"
+    ? v
+    : typeof v === "string" && /^\d+$/.test(v.trim())
+    ? Number(v)
+    : NaN;
+  if (!Number.isInteger(id)) return { error: "Must be the id of a website" };
+  return { value: id };
+}
+
+/** Anything a URL must not contain raw: `new URL()` would silently percent-encode or drop it. */
+const URL_FORBIDDEN_CHARS = /[\s\p{Cc}]/u;
+
+/**
+ * Parses a probe target: an http(s) URL, or `tcp://host:port` (stored without a path). Returns
+ * the kind the scheme implies. Blank is "Required".
+ */
+export function parseTarget(
+  v: unknown,
+  maxLength: number,
+): { value: { url: string; kind: "http" | "tcp" }; error?: undefined } | { error: string } {
+  const url = typeof v === "string" ? v.trim() : "";
+  if (url === "") return { error: "Required" };
+  if (URL_FORBIDDEN_CHARS.test(url)) {
+    // Checked on the raw text: the URL parser would quietly turn "a b" into "a%20b" (or strip a
+    // tab), so the stored target would not be what was typed.
+    return { error: "Must not contain spaces or control characters: write a space as %20" };
+  }
+  const parsed = URL.canParse(url) ? new URL(url) : null;
+  const scheme = parsed?.protocol.replace(/:$/, "").toLowerCase();
+  if (!parsed || !scheme) {
+    return { error: "Not a valid URL: use http://, https:// or tcp://host:port" };
+  }
+  if (scheme !== "http" && scheme !== "https" && scheme !== "tcp") {
+    return {
+      error: `The ${scheme}: scheme is not allowed: use http://, https:// or tcp://host:port`,
+    };
+  }
+  if (parsed.hostname === "") return { error: "The URL has no host" };
+  if (parsed.port !== "" && !(Number(parsed.port) >= 1 && Number(parsed.port) <= 65535)) {
+    // The parser accepts port 0, which no server listens on; a larger port fails to parse.
+    return { error: "Port must be from 1 to 65535" };
+  }
+  if (scheme === "tcp") {
+    if (!parsed.port) return { error: "A tcp:// target needs a port: tcp://host:port" };
+    return { value: { url: `tcp://${parsed.host}`, kind: "tcp" } };
+  }
+  if (url.length > maxLength) return { error: `At most ${maxLength} characters` };
+  return { value: { url, kind: "http" } };
+}
+
+/** Parses a value of a field of kind `kind` on its own (no cross-field rules). */
+export function parseByKind(kind: FieldKind, v: unknown, required = false): Parsed<unknown> {
+  switch (kind.type) {
+    case "text":
+      return parseText(v, kind.maxLength, required);
+    case "url":
+      return parseTarget(v, kind.maxLength);
+    case "enum":
+      return parseEnum(v, kind.values);
+    case "expected_status":
+      return parseExpectedStatus(v);
+    case "int":
+      return parseWholeNumber(v, kind.min, kind.max);
+    case "bool":
+      return parseBool(v);
+    case "emails":
+      return parseEmails(v, kind.maxCount);
+    case "reference":
+      return parseReference(v);
+  }
+}
+
+// ---- Dashboard form -------------------------------------------------------------------------
+
+/** A field value as the form shows it: lists one per line, null as empty, booleans "true"/"false". */
+function formString(v: unknown): string {
+  return Array.isArray(v) ? v.join("\n") : v === null || v === undefined ? "" : String(v);
+}
+
+/** Form values of a stored monitor, by API name. */
+export function monitorFormValues(m: Monitor): Record<string, string> {
+  const input = monitorToInput(m);
+  const out: Record<string, string> = {};
+  for (const f of MONITOR_FIELDS) out[f] = formString(input[f]);
+  return out;
+}
+
+/** Form values for a new monitor: the defaults, empty where a field has none. */
+export function newMonitorFormValues(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of MONITOR_FIELD_SPECS) out[f.api] = formString("default" in f ? f.default : "");
+  return out;
+}
+
+/**
+ * The monitor fields of a posted form body, each as the string typed. Checkboxes are normalised
+ * to "true"/"false": the form sends a hidden "false" before each box (the last value wins), and a
+ * missing field also means unchecked, because the validator would otherwise apply its default.
+ */
+export function postedFormValues(body: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of MONITOR_FIELD_SPECS) {
+    const v = body[f.api];
+    const s = typeof v === "string" ? v : "";
+    out[f.api] = f.kind.type === "bool"
+      ? (TRUE_WORDS.includes(s.toLowerCase()) ? "true" : "false")
+      : s;
+  }
+  return out;
+}

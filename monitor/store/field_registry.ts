@@ -1,0 +1,202 @@
+/**
+ * The monitor field registry: one declarative entry per configurable monitor field, from which
+ * the rest is derived.
+ *
+ * - storage (`monitor/store/monitors.ts`): the column list and row ↔ `Monitor` mapping;
+ * - validation and the API (`monitor/monitor_fields.ts`, used by `monitor/validate.ts`): the API
+ *   field list and order, the unknown-field check, defaults, limits, one parser per kind and
+ *   `monitorToInput()` (API JSON, PATCH merges);
+ * - the dashboard form (`monitor/monitor_fields.ts`, used by `routes/web_forms.ts`): form values
+ *   of a monitor and of a new monitor, checkbox normalisation;
+ * - test fixtures (`fakeMonitor()` builds on the validator's defaults).
+ *
+ * It lives in `monitor/store/` because storage may import nothing above it (see
+ * tests/architecture_test.ts); it is pure data and imports only types.
+ *
+ * Adding a field now touches:
+ * 1. `monitor/types.ts`: the `Monitor` property;
+ * 2. `monitor/store/migrations.ts`: a migration adding the column;
+ * 3. this table: one entry (API name, property, column, kind, default);
+ * 4. `components/MonitorForm.tsx`: its label, hint and place on the form (the type checker
+ *    refuses a registry field without one);
+ * 5. only if the field has a rule involving other fields: explicit code in `validateMonitor()`.
+ * Plus documentation (README "JSON API v1") and tests that list fields on purpose.
+ */
+import type { Monitor } from "../types.ts";
+
+/** The writable fields of a monitor (everything but id and timestamps). */
+export type MonitorFields = Omit<Monitor, "id" | "createdAt" | "updatedAt">;
+
+/**
+ * How a field is parsed from input, stored and shown. Storage: `bool` is an INTEGER 0/1, `emails`
+ * a JSON array in TEXT, everything else the value itself.
+ */
+export type FieldKind =
+  /** Free text, trimmed; control characters refused. */
+  | { type: "text"; maxLength: number }
+  /** A probe target; parsed together with `kind` by `validateMonitor()`. */
+  | { type: "url"; maxLength: number }
+  /** One of a fixed set of strings. */
+  | { type: "enum"; values: readonly string[] }
+  /** An expected-status spec such as `200-299,301`, normalised. */
+  | { type: "expected_status" }
+  /** A whole number within limits (inclusive). */
+  | { type: "int"; min: number; max: number }
+  /** true/false; in forms a checkbox. */
+  | { type: "bool" }
+  /** A list of email addresses (in forms one string separated by spaces, commas or lines). */
+  | { type: "emails"; maxCount: number }
+  /** The id of another monitor; checked by `validateMonitor()`. */
+  | { type: "reference" };
+
+/** One registry entry. */
+export interface FieldSpec<
+  P extends keyof MonitorFields = keyof MonitorFields,
+  A extends string = string,
+  K extends FieldKind = FieldKind,
+> {
+  /** The API, form and JSON name (snake_case). */
+  api: A;
+  /** The `Monitor` property (camelCase). */
+  prop: P;
+  /** The SQL column of the monitors table. */
+  column: string;
+  kind: K;
+  /** Blank input is an error ("Required") instead of taking the default. */
+  required?: boolean;
+  /**
+   * The value when the input leaves the field out or blank. Absent: the field is required, or
+   * `validateMonitor()` derives it from another field.
+   */
+  default?: MonitorFields[P];
+  /** What the default means, for fields `validateMonitor()` derives. */
+  derived?: string;
+}
+
+/** Checks one entry against `MonitorFields` while keeping its literal name and kind. */
+function field<P extends keyof MonitorFields, const A extends string, const K extends FieldKind>(
+  spec: FieldSpec<P, A, K>,
+): FieldSpec<P, A, K> {
+  return spec;
+}
+
+/** Every configurable monitor field, in API and form order (also the order of the API JSON). */
+export const MONITOR_FIELD_SPECS = [
+  field({
+    api: "name",
+    prop: "name",
+    column: "name",
+    kind: { type: "text", maxLength: 200 },
+    required: true,
+  }),
+  field({
+    api: "url",
+    prop: "url",
+    column: "url",
+    kind: { type: "url", maxLength: 2048 },
+    required: true,
+  }),
+  field({
+    api: "kind",
+    prop: "kind",
+    column: "kind",
+    kind: { type: "enum", values: ["http", "tcp"] },
+    default: "http",
+    derived: "inferred from the URL's scheme",
+  }),
+  field({
+    api: "expected_status",
+    prop: "expectedStatus",
+    column: "expected_status",
+    kind: { type: "expected_status" },
+    default: "200",
+  }),
+  field({
+    api: "timeout_ms",
+    prop: "timeoutMs",
+    column: "timeout_ms",
+    kind: { type: "int", min: 100, max: 120_000 },
+    default: 10_000,
+    derived: "at most the interval",
+  }),
+  field({
+    api: "interval_s",
+    prop: "intervalS",
+    column: "interval_s",
+    kind: { type: "int", min: 10, max: 86_400 },
+    default: 60,
+  }),
+  field({
+    api: "retry_interval_s",
+    prop: "retryIntervalS",
+    column: "retry_interval_s",
+    kind: { type: "int", min: 10, max: 86_400 },
+    derived: "the interval",
+  }),
+  field({
+    api: "failure_threshold",
+    prop: "failureThreshold",
+    column: "failure_threshold",
+    kind: { type: "int", min: 1, max: 100 },
+    default: 1,
+  }),
+  field({
+    api: "alert_emails",
+    prop: "alertEmails",
+    column: "alert_emails",
+    kind: { type: "emails", maxCount: 50 },
+    default: [],
+  }),
+  field({
+    api: "recovery_emails",
+    prop: "recoveryEmails",
+    column: "recovery_emails",
+    kind: { type: "emails", maxCount: 50 },
+    default: [],
+  }),
+  field({
+    api: "parent_id",
+    prop: "parentId",
+    column: "parent_id",
+    kind: { type: "reference" },
+    default: null,
+  }),
+  field({
+    api: "active",
+    prop: "active",
+    column: "active",
+    kind: { type: "bool" },
+    default: true,
+  }),
+  field({
+    api: "ignore_tls_errors",
+    prop: "ignoreTlsErrors",
+    column: "ignore_tls_errors",
+    kind: { type: "bool" },
+    default: false,
+  }),
+  field({
+    api: "max_redirects",
+    prop: "maxRedirects",
+    column: "max_redirects",
+    kind: { type: "int", min: 0, max: 20 },
+    default: 10,
+  }),
+  field({
+    api: "reminder_interval_min",
+    prop: "reminderIntervalMin",
+    column: "reminder_interval_min",
+    kind: { type: "int", min: 5, max: 10_080 },
+    default: null,
+  }),
+] as const;
+
+/** A registry entry as stored in the table. */
+export type MonitorFieldSpec = (typeof MONITOR_FIELD_SPECS)[number];
+/** An API field name. */
+export type MonitorFieldName = MonitorFieldSpec["api"];
+
+/** Compile-time check: every `MonitorFields` property has an entry. */
+type Unregistered = Exclude<keyof MonitorFields, MonitorFieldSpec["prop"]>;
+const _everyPropertyRegistered: [Unregistered] extends [never] ? true : Unregistered = true;
+void _everyPropertyRegistered;

@@ -1,0 +1,201 @@
+/**
+ * The monitor field registry is the single source of the monitor fields: validation, storage,
+ * the API JSON, the form and the fixtures all follow it.
+ */
+import assert from "node:assert/strict";
+import { openDb } from "../../monitor/store/db.ts";
+import {
+  getMonitor,
+  insertMonitor,
+  MONITOR_COLUMNS,
+  monitorToRow,
+  rowToMonitor,
+} from "../../monitor/store/monitors.ts";
+import {
+  DEFAULTS,
+  LIMITS,
+  MONITOR_FIELD_SPECS,
+  MONITOR_FIELDS,
+  monitorFormValues,
+  monitorToInput,
+  newMonitorFormValues,
+  postedFormValues,
+  unknownFieldErrors,
+} from "../../monitor/monitor_fields.ts";
+import { type MonitorInput, validateMonitor } from "../../monitor/validate.ts";
+import type { Monitor } from "../../monitor/types.ts";
+import type { MonitorFields } from "../../monitor/store/monitors.ts";
+import { MonitorForm } from "../../components/MonitorForm.tsx";
+import { monitorJson } from "../../routes/json.ts";
+import { fakeMonitor } from "../_helpers/core.ts";
+
+const WEBSITE_ID = 1;
+const ctx = { getParent: (id: number) => (id === WEBSITE_ID ? { id, parentId: null } : null) };
+
+/** A monitor whose every field differs from its default (checked below). */
+function sample(): Monitor {
+  return fakeMonitor({
+    id: 2,
+    parentId: WEBSITE_ID,
+    name: "Shop API",
+    kind: "tcp",
+    url: "tcp://db.internal:5432",
+    expectedStatus: "200-299,301",
+    timeoutMs: 2500,
+    intervalS: 30,
+    retryIntervalS: 15,
+    failureThreshold: 3,
+    alertEmails: ["ops@example.com", "dev@example.com"],
+    recoveryEmails: ["ops@example.com"],
+    active: false,
+    ignoreTlsErrors: true,
+    maxRedirects: 0,
+    reminderIntervalMin: 30,
+    createdAt: 5,
+    updatedAt: 6,
+  });
+}
+
+function writable(m: Monitor): MonitorFields {
+  const { id: _id, createdAt: _c, updatedAt: _u, ...rest } = m;
+  return rest;
+}
+
+function fieldsOf(input: MonitorInput): MonitorFields {
+  const r = validateMonitor(input, ctx);
+  assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+  return r.fields!;
+}
+
+Deno.test("the registry names every Monitor field once, with distinct API names and columns", () => {
+  const props = MONITOR_FIELD_SPECS.map((f) => f.prop);
+  assert.deepEqual(props.toSorted(), Object.keys(writable(sample())).toSorted());
+  for (const key of ["api", "prop", "column"] as const) {
+    const values = MONITOR_FIELD_SPECS.map((f) => f[key]);
+    assert.equal(new Set(values).size, values.length, `duplicate ${key}`);
+  }
+  assert.deepEqual(MONITOR_FIELDS, MONITOR_FIELD_SPECS.map((f) => f.api));
+  // Derived tables agree with the entries.
+  for (const f of MONITOR_FIELD_SPECS) {
+    if (f.kind.type === "int") {
+      assert.deepEqual((LIMITS as Record<string, unknown>)[f.api], [f.kind.min, f.kind.max]);
+    }
+    if ("default" in f) assert.deepEqual((DEFAULTS as Record<string, unknown>)[f.api], f.default);
+  }
+});
+
+Deno.test("every field round-trips: monitor → API input → validate → store row → monitor", () => {
+  const m = sample();
+  for (const f of MONITOR_FIELD_SPECS) {
+    if ("default" in f) assert.notDeepEqual(m[f.prop], f.default, `${f.api} is at its default`);
+  }
+  // Through the API: JSON out, JSON in (as a PATCH merge would).
+  const input = JSON.parse(JSON.stringify(monitorToInput(m)));
+  assert.deepEqual(Object.keys(input), MONITOR_FIELDS);
+  assert.deepEqual(unknownFieldErrors(input), {});
+  const fields = fieldsOf(input);
+  assert.deepEqual(fields, writable(m));
+
+  // Through the store's mapping, and through a real database.
+  const row = monitorToRow(fields);
+  assert.deepEqual(Object.keys(row), [...MONITOR_COLUMNS]);
+  assert.deepEqual(rowToMonitor({ ...row, id: m.id, created_at: 5, updated_at: 6 }), m);
+
+  const db = openDb(":memory:");
+  try {
+    insertMonitor(db, { ...writable(fakeMonitor({ name: "Shop" })) }, 1);
+    const stored = insertMonitor(db, fields, 7);
+    assert.deepEqual(writable(getMonitor(db, stored.id)!), writable(m));
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("every field round-trips through the form: monitor → form strings → post → validate", () => {
+  const m = sample();
+  const values = monitorFormValues(m);
+  assert.deepEqual(Object.keys(values), MONITOR_FIELDS);
+  assert.deepEqual(fieldsOf(postedFormValues(values)), writable(m));
+});
+
+Deno.test("a new monitor's form values are the registry defaults and validate to them", () => {
+  const values = newMonitorFormValues();
+  assert.deepEqual(Object.keys(values), MONITOR_FIELDS);
+  const fields = fieldsOf({ ...values, name: "New", url: "https://example.com/" });
+  for (const f of MONITOR_FIELD_SPECS) {
+    if ("default" in f) assert.deepEqual(fields[f.prop], f.default, f.api);
+  }
+});
+
+Deno.test("checkboxes are exactly the bool fields: absent or unknown words post as false", () => {
+  const posted = postedFormValues({ name: "x", active: "on" });
+  for (const f of MONITOR_FIELD_SPECS) {
+    const expected = f.kind.type === "bool" ? (f.api === "active" ? "true" : "false") : "";
+    assert.equal(posted[f.api], f.api === "name" ? "x" : expected, f.api);
+  }
+});
+
+Deno.test("the store writes exactly the registry's columns, and the table has no others", () => {
+  assert.deepEqual([...MONITOR_COLUMNS], MONITOR_FIELD_SPECS.map((f) => f.column));
+  const db = openDb(":memory:");
+  try {
+    const columns = (db.prepare("PRAGMA table_info(monitors)").all() as { name: string }[])
+      .map((c) => c.name)
+      .filter((c) => !["id", "created_at", "updated_at"].includes(c));
+    assert.deepEqual(columns.toSorted(), [...MONITOR_COLUMNS].toSorted());
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("the API JSON shows every registry field", () => {
+  const m = sample();
+  const json = monitorJson(
+    {
+      monitor: m,
+      status: "paused",
+      state: { consecutiveFailures: 0, changedAt: 0 },
+      lastCheck: null,
+    } as unknown as Parameters<typeof monitorJson>[0],
+  );
+  for (const f of MONITOR_FIELD_SPECS) {
+    assert.deepEqual((json as Record<string, unknown>)[f.api], m[f.prop], f.api);
+  }
+});
+
+Deno.test("the form renders one labelled control for every registry field", async () => {
+  const html = await (
+    <MonitorForm
+      action="/monitors"
+      values={newMonitorFormValues()}
+      errors={{}}
+      parents={[]}
+      csrf="t"
+      submitLabel="Add"
+      cancelHref="/"
+    />
+  ).toString();
+  for (const f of MONITOR_FIELDS) {
+    assert.equal(html.split(`id="f-${f}"`).length - 1, 1, `control of ${f}`);
+    assert.equal(html.split(`for="f-${f}"`).length - 1, 1, `label of ${f}`);
+    assert.match(html, new RegExp(`name="${f}"`), f);
+  }
+  const names = new Set([...html.matchAll(/name="([^"]+)"/g)].map((x) => x[1]));
+  names.delete("_csrf");
+  assert.deepEqual([...names].toSorted(), [...MONITOR_FIELDS].toSorted());
+});
+
+Deno.test("errors come unknown fields first, then in form order", () => {
+  const r = validateMonitor(
+    { bogus: 1, reminder_interval_min: 1, url: "", name: "", interval_s: "x", active: "maybe" },
+    { ...ctx, rejectUnknown: true },
+  );
+  assert.deepEqual(Object.keys(r.errors!), [
+    "bogus",
+    "name",
+    "url",
+    "interval_s",
+    "active",
+    "reminder_interval_min",
+  ]);
+});
