@@ -148,7 +148,9 @@ function OutboxCard({ outbox, now }: { outbox: OutboxView; now: number }) {
                     <a href={`/monitors/${a.monitorId}`}>{a.monitorName}</a>
                   </td>
                   <td>{a.kind}{a.seq > 0 ? ` #${a.seq}` : ""}</td>
-                  <td class="wrap-text">{a.recipient}</td>
+                  <td class="wrap-text">
+                    {a.channel === "email" ? a.target : `${a.channel}: ${a.target}`}
+                  </td>
                   <td>
                     {a.status}
                     {a.attempts > 0 && <span class="muted">{` (${a.attempts} tries)`}</span>}

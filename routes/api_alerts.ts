@@ -17,7 +17,9 @@ export function alertJson(a: AlertRecord) {
     incident_id: a.incidentId,
     kind: a.kind,
     reminder: a.kind === "reminder" ? a.seq : null,
-    recipient: a.recipient,
+    channel: a.channel,
+    // "recipient" since before channels existed: the target on the alert's channel.
+    recipient: a.target,
     status: a.status,
     grouped_into_incident_id: a.groupedInto,
     subject: a.subject,

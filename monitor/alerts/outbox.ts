@@ -5,7 +5,7 @@ import type { AlertKind } from "./message.ts";
 
 /**
  * Where a row is. `pending` waits for `next_attempt_at`; `sending` is claimed by the sender
- * (only during one SMTP transaction); `grouped` was folded into the website's email; `skipped`
+ * (only during one delivery attempt); `grouped` was folded into the website's email; `skipped`
  * was never sent on purpose (email disabled, or a reminder after recovery); `failed` gave up.
  */
 export type AlertStatus = "pending" | "sending" | "sent" | "failed" | "skipped" | "grouped";
@@ -20,14 +20,17 @@ export const ALERT_STATUSES: readonly AlertStatus[] = [
   "grouped",
 ];
 
-/** One outbox row: one alert for one recipient. */
+/** One outbox row: one alert for one target on one channel (an address, for email). */
 export interface AlertRow {
   id: number;
   monitorId: number;
   incidentId: number;
   kind: AlertKind;
   seq: number;
-  recipient: string;
+  /** The delivery channel's kind ("email", …). */
+  channel: string;
+  /** Where the channel delivers (an email address for "email"); compared case-insensitively. */
+  target: string;
   status: AlertStatus;
   groupedInto: number | null;
   checkId: number | null;
@@ -56,7 +59,8 @@ function toAlert(r: Row): AlertRow {
     incidentId: r.incident_id as number,
     kind: r.kind as AlertKind,
     seq: r.seq as number,
-    recipient: r.recipient as string,
+    channel: r.channel as string,
+    target: r.target as string,
     status: r.status as AlertStatus,
     groupedInto: (r.grouped_into as number | null) ?? null,
     checkId: (r.check_id as number | null) ?? null,
@@ -78,7 +82,8 @@ export interface NewAlert {
   incidentId: number;
   kind: AlertKind;
   seq: number;
-  recipient: string;
+  channel: string;
+  target: string;
   status: "pending" | "skipped" | "grouped";
   groupedInto: number | null;
   checkId: number | null;
@@ -90,7 +95,7 @@ export interface NewAlert {
 }
 
 /**
- * Inserts a row unless one exists for (incident, kind, seq, recipient): the UNIQUE key makes a
+ * Inserts a row unless one exists for (incident, kind, seq, channel, target): the UNIQUE key makes a
  * second insert (a replayed transition, a reminder enqueued twice) a no-op. Returns whether a
  * row was added.
  */
@@ -98,31 +103,35 @@ export function insertAlert(db: Db, a: NewAlert): boolean {
   return Number(
     stmt(
       db,
-      `INSERT INTO alerts (monitor_id, incident_id, kind, seq, recipient, status, grouped_into,
-         check_id, failures, threshold, attempts, last_error, created_at, next_attempt_at)
-       VALUES (:monitorId, :incidentId, :kind, :seq, :recipient, :status, :groupedInto,
-         :checkId, :failures, :threshold, 0, :lastError, :createdAt, :nextAttemptAt)
-       ON CONFLICT (incident_id, kind, seq, recipient) DO NOTHING`,
+      `INSERT INTO alerts (monitor_id, incident_id, kind, seq, channel, target, status,
+         grouped_into, check_id, failures, threshold, attempts, last_error, created_at,
+         next_attempt_at)
+       VALUES (:monitorId, :incidentId, :kind, :seq, :channel, :target, :status,
+         :groupedInto, :checkId, :failures, :threshold, 0, :lastError, :createdAt,
+         :nextAttemptAt)
+       ON CONFLICT (incident_id, kind, seq, channel, target) DO NOTHING`,
     ).run({ ...a }).changes,
   ) > 0;
 }
 
-/** The row for (incident, kind 0-seq, recipient), if any; the recipient matches case-insensitively. */
+/** The row for (incident, kind 0-seq, channel, target), if any; the target matches case-insensitively. */
 export function findAlert(
   db: Db,
   incidentId: number,
   kind: AlertKind,
-  recipient: string,
+  channel: string,
+  target: string,
 ): AlertRow | null {
   const r = stmt(
     db,
-    "SELECT * FROM alerts WHERE incident_id = ? AND kind = ? AND seq = 0 AND recipient = ?",
-  ).get(incidentId, kind, recipient) as Row | undefined;
+    `SELECT * FROM alerts
+     WHERE incident_id = ? AND kind = ? AND seq = 0 AND channel = ? AND target = ?`,
+  ).get(incidentId, kind, channel, target) as Row | undefined;
   return r ? toAlert(r) : null;
 }
 
 /**
- * Folds an internal app's still-pending alerts of `kind` for `recipient` into the website
+ * Folds an internal app's still-pending alerts of `kind` for (`channel`, `target`) into the website
  * incident `into` (the website's email will list the app). DOWN rows are folded only while
  * the app's outage is still open: a flap that already ended keeps its own pair of emails.
  * RECOVERED rows are folded only when the app's outage overlaps the website's, because the
@@ -132,14 +141,16 @@ export function foldChildAlerts(
   db: Db,
   parentId: number,
   kind: "down" | "recovered",
-  recipient: string,
+  channel: string,
+  target: string,
   into: number,
 ): number {
   return Number(
     stmt(
       db,
       `UPDATE alerts SET status = 'grouped', grouped_into = :into
-       WHERE status = 'pending' AND kind = :kind AND seq = 0 AND recipient = :recipient
+       WHERE status = 'pending' AND kind = :kind AND seq = 0
+         AND channel = :channel AND target = :target
          AND monitor_id IN (SELECT id FROM monitors WHERE parent_id = :parentId)
          AND incident_id IN (
            SELECT a.id FROM incidents a JOIN incidents w ON w.id = :into
@@ -147,17 +158,33 @@ export function foldChildAlerts(
              WHEN 'down' THEN a.ended_at IS NULL
              -- Only an outage the website's email will list (it overlaps the website's).
              ELSE a.ended_at IS NOT NULL AND a.ended_at >= w.started_at END)`,
-    ).run({ into, kind, recipient, parentId }).changes,
+    ).run({ into, kind, channel, target, parentId }).changes,
   );
 }
 
-/** Pending rows due at `now`, oldest first. */
-export function dueAlerts(db: Db, now: number, limit: number): AlertRow[] {
+/** Pending rows due at `now`, oldest first, leaving out the channels in `except`. */
+export function dueAlerts(
+  db: Db,
+  now: number,
+  limit: number,
+  except: readonly string[] = [],
+): AlertRow[] {
   return (stmt(
     db,
     `SELECT * FROM alerts WHERE status = 'pending' AND next_attempt_at <= ?
+       AND channel NOT IN (SELECT value FROM json_each(?))
      ORDER BY next_attempt_at, id LIMIT ?`,
-  ).all(now, limit) as Row[]).map(toAlert);
+  ).all(now, JSON.stringify(except), limit) as Row[]).map(toAlert);
+}
+
+/** When the next pending row of each channel is due (channels with none pending are absent). */
+export function nextDueByChannel(db: Db): Map<string, number> {
+  const rows = stmt(
+    db,
+    `SELECT channel, min(next_attempt_at) AS t FROM alerts WHERE status = 'pending'
+     GROUP BY channel`,
+  ).all() as Row[];
+  return new Map(rows.map((r) => [r.channel as string, r.t as number]));
 }
 
 /** When the next pending row is due, or null when none is pending. */
@@ -168,7 +195,7 @@ export function nextDueAt(db: Db): number | null {
 }
 
 /**
- * Claims a pending row for one SMTP attempt. Committed before the SMTP transaction starts, so
+ * Claims a pending row for one delivery attempt. Committed before the send starts, so
  * a crash during it leaves `sending` behind for {@link requeueInterrupted}. False when the row
  * is no longer pending (folded meanwhile).
  */
@@ -182,7 +209,7 @@ export function claimAlert(db: Db, id: number, subject: string): boolean {
   ) > 0;
 }
 
-/** Records a delivery the SMTP server accepted. */
+/** Records a delivery the receiving end (the SMTP server) accepted. */
 export function markSent(db: Db, id: number, now: number, response: string): void {
   stmt(
     db,

@@ -1,6 +1,13 @@
-/** Who receives an alert: pure, table-tested. */
+/** Who receives an alert, on which channel: pure, table-tested. */
 import type { Monitor } from "../types.ts";
 import type { AlertKind } from "./message.ts";
+import { EMAIL_CHANNEL } from "./channel.ts";
+
+/** One destination of an alert: a channel kind and the target on it (an address for email). */
+export interface AlertTarget {
+  channel: string;
+  target: string;
+}
 
 /** The recipient fields of a monitor. */
 export type RecipientLists = Pick<Monitor, "alertEmails" | "recoveryEmails">;
@@ -28,6 +35,27 @@ export function alertRecipients(
   let own = pick(monitor);
   if (own.length === 0 && parent) own = pick(parent);
   return dedupeAddresses([...own, ...(adminEmail ? [adminEmail] : [])]);
+}
+
+/**
+ * Every destination of a `kind` alert for `monitor`, as (channel, target) pairs: today the
+ * {@link alertRecipients} on the email channel. Another channel adds its pairs here; the
+ * outbox, grouping and retries need no change.
+ */
+export function alertTargets(
+  monitor: RecipientLists,
+  parent: RecipientLists | null,
+  kind: AlertKind,
+  adminEmail: string | null,
+): AlertTarget[] {
+  return alertRecipients(monitor, parent, kind, adminEmail)
+    .map((target) => ({ channel: EMAIL_CHANNEL, target }));
+}
+
+/** Whether `list` holds (`channel`, `target`), the target compared case-insensitively. */
+export function hasTarget(list: readonly AlertTarget[], channel: string, target: string): boolean {
+  const key = target.toLowerCase();
+  return list.some((t) => t.channel === channel && t.target.toLowerCase() === key);
 }
 
 /** Trims, drops empties and case-insensitive duplicates, keeping the first spelling. */

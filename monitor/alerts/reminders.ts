@@ -31,7 +31,8 @@ export function enqueueReminders(db: Db, now: number): number {
         `SELECT * FROM alerts d WHERE d.incident_id = ? AND d.kind = 'down' AND d.seq = 0
            AND d.status = 'sent' AND NOT EXISTS (
              SELECT 1 FROM alerts r WHERE r.incident_id = d.incident_id AND r.kind = 'reminder'
-               AND r.recipient = d.recipient AND r.status IN ('pending', 'sending'))`,
+               AND r.channel = d.channel AND r.target = d.target
+               AND r.status IN ('pending', 'sending'))`,
       ).all(o.incident_id as number) as Row[];
       for (const d of downs) {
         const seq = Math.floor((now - (d.sent_at as number)) / every);
@@ -41,7 +42,8 @@ export function enqueueReminders(db: Db, now: number): number {
           incidentId: d.incident_id as number,
           kind: "reminder",
           seq,
-          recipient: d.recipient as string,
+          channel: d.channel as string,
+          target: d.target as string,
           status: "pending",
           groupedInto: null,
           checkId: (d.check_id as number | null) ?? null,

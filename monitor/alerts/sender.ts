@@ -1,19 +1,21 @@
 /**
- * The sender loop: delivers due outbox rows one recipient at a time, retries with capped
- * exponential backoff, gives up after the maximum age, and enqueues reminders.
+ * The sender loop: delivers due outbox rows one target at a time through their channel (see
+ * ./channel.ts), retries with capped exponential backoff, gives up after the maximum age, and
+ * enqueues reminders. It knows nothing of SMTP: what a failure means is the channel's verdict.
  *
- * Exactly-once: a row is claimed (`sending`, committed) before its SMTP transaction and marked
- * `sent` right after the server's 250. Only a crash between those two commits leaves `sending`
- * behind; the next start sends it again (at least once beats at most once for an outage alert),
- * with the same Message-ID so a mail client may collapse the duplicate. So: never doubled except
- * for at most one copy per row after a crash, which SMTP gives no way to rule out.
+ * Exactly-once: a row is claimed (`sending`, committed) before its send and marked `sent` right
+ * after the receiving end accepted it (the SMTP server's 250). Only a crash between those two
+ * commits leaves `sending` behind; the next start sends it again (at least once beats at most
+ * once for an outage alert), with the same idempotency key (the email's Message-ID) so the
+ * duplicate can be recognised. So: never doubled except for at most one copy per row after a
+ * crash, which neither SMTP nor most webhooks give a way to rule out.
  *
- * It never blocks checks: SQLite work is a few indexed statements, SMTP is awaited here only,
- * and every SMTP call is bounded by the transport's timeouts.
+ * A channel failing as a whole (`server`) is paused with its own backoff; the other channels'
+ * rows keep going. It never blocks checks: SQLite work is a few indexed statements, sends are
+ * awaited here only, and every send is bounded by its channel's timeouts.
  */
 import type { Db } from "../store/db.ts";
 import { log } from "../log.ts";
-import { buildAlertMessage } from "./message.ts";
 import { loadFacts } from "./facts.ts";
 import { enqueueReminders } from "./reminders.ts";
 import {
@@ -24,27 +26,24 @@ import {
   markFinal,
   markRetry,
   markSent,
-  nextDueAt,
+  nextDueByChannel,
   requeueInterrupted,
 } from "./outbox.ts";
-import { describeSmtpError, type Mailer } from "./smtp.ts";
+import type { ChannelRegistry, ClassifiedError } from "./channel.ts";
 
 /** What the loop needs. */
 export interface SenderOptions {
   db: Db;
-  mailer: Mailer;
+  /** The channels rows are delivered through, by the rows' `channel` column. */
+  channels: ChannelRegistry;
   /** For the dashboard link. */
   baseUrl: string;
-  /** Domain of the Message-IDs (from DEFAULT_FROM_EMAIL). */
-  messageIdDomain: string;
   maxAgeHours: number;
   /** First retry delay; doubles per attempt up to `retryMaxMs`. */
   retryBaseMs: number;
   retryMaxMs: number;
   /** Longest sleep between passes (reminders and expiry are checked at least this often). */
   idleMs: number;
-  /** Strings that must never reach a log or `last_error` (the SMTP password). */
-  secrets: (string | null)[];
   now: () => number;
 }
 
@@ -62,9 +61,8 @@ export class AlertSender {
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
   #kicked = false;
-  /** Consecutive server-level failures, and when the server may be tried again. */
-  #serverFailures = 0;
-  #serverRetryAt = 0;
+  /** Per channel: consecutive server-level failures, and when it may be tried again. */
+  #paused = new Map<string, { failures: number; retryAt: number }>();
 
   constructor(opts: SenderOptions) {
     this.#o = opts;
@@ -84,7 +82,7 @@ export class AlertSender {
     this.#wake?.();
   }
 
-  /** Stops the loop after the SMTP transaction in flight, if any, has finished. */
+  /** Stops the loop after the send in flight, if any, has finished. */
   async stop(): Promise<void> {
     this.#abort.abort();
     this.#wake?.();
@@ -112,10 +110,19 @@ export class AlertSender {
 
   #waitMs(): number {
     const now = this.#o.now();
-    const due = nextDueAt(this.#o.db);
-    let wait = due === null ? this.#o.idleMs : due - now;
-    if (this.#serverRetryAt > now) wait = Math.max(wait, this.#serverRetryAt - now);
+    let due: number | null = null;
+    for (const [channel, at] of nextDueByChannel(this.#o.db)) {
+      // A paused channel's rows are due when the channel may be tried again.
+      const t = Math.max(at, this.#paused.get(channel)?.retryAt ?? 0);
+      due = due === null ? t : Math.min(due, t);
+    }
+    const wait = due === null ? this.#o.idleMs : due - now;
     return Math.max(0, Math.min(wait, this.#o.idleMs));
+  }
+
+  /** The channels still within their server-level backoff at `now`. */
+  #pausedChannels(now: number): string[] {
+    return [...this.#paused].filter(([, p]) => p.retryAt > now).map(([kind]) => kind);
   }
 
   #sleep(ms: number): Promise<void> {
@@ -131,15 +138,19 @@ export class AlertSender {
     });
   }
 
-  /** One pass: reminders, expiry, then every due row until the server fails. */
+  /**
+   * One pass: reminders, expiry, then every due row, except that a channel failing as a whole
+   * gets nothing more this pass (nor until its backoff has passed).
+   */
   async runOnce(): Promise<void> {
     const { db, now } = this.#o;
     enqueueReminders(db, now());
     const expired = expireAlerts(db, now() - this.#o.maxAgeHours * 3_600_000, this.#o.maxAgeHours);
     if (expired) log.error("alerts.gave_up", { rows: expired, maxAgeHours: this.#o.maxAgeHours });
-    if (now() < this.#serverRetryAt) return;
-    for (const row of dueAlerts(db, now(), BATCH)) {
+    const paused = this.#pausedChannels(now());
+    for (const row of dueAlerts(db, now(), BATCH, paused)) {
       if (this.#abort.signal.aborted) return;
+      if (paused.includes(row.channel)) continue;
       let more: boolean;
       try {
         more = await this.#deliver(row);
@@ -150,13 +161,25 @@ export class AlertSender {
         markFinal(db, row.id, "failed", `Could not build the message: ${err}`);
         continue;
       }
-      if (!more) return;
+      if (!more) paused.push(row.channel);
     }
   }
 
-  /** Sends one row; false when the server is failing and the pass should stop. */
+  /** Sends one row; false when its channel is failing as a whole and gets nothing more. */
   async #deliver(row: AlertRow): Promise<boolean> {
     const { db, now } = this.#o;
+    const channel = this.#o.channels.get(row.channel);
+    if (!channel) {
+      markFinal(db, row.id, "failed", `No alert channel "${row.channel}" is configured`);
+      log.error("alert.failed", { alert: row.id, channel: row.channel, error: "no channel" });
+      return true;
+    }
+    const invalid = channel.validateTarget(row.target);
+    if (invalid !== null) {
+      markFinal(db, row.id, "failed", invalid);
+      log.error("alert.failed", { alert: row.id, channel: row.channel, error: invalid });
+      return true;
+    }
     const facts = loadFacts(db, row, this.#o.baseUrl, now());
     if (!facts) {
       markFinal(db, row.id, "skipped", "The monitor or incident was deleted");
@@ -166,25 +189,30 @@ export class AlertSender {
       markFinal(db, row.id, "skipped", "Recovered before the reminder was sent");
       return true;
     }
-    const msg = buildAlertMessage(facts);
+    const msg = channel.buildMessage(facts);
     if (!claimAlert(db, row.id, msg.subject)) return true; // folded meanwhile
     const started = now();
     let response: string;
     try {
-      response = (await this.#o.mailer.send({
-        to: row.recipient,
-        ...msg,
-        messageId: `<alert.${row.id}.${row.incidentId}@${this.#o.messageIdDomain}>`,
+      response = (await channel.send(msg, row.target, {
+        idempotencyKey: `alert.${row.id}.${row.incidentId}`,
+        signal: this.#abort.signal,
       })).response;
     } catch (err) {
-      return this.#failed(row, describeSmtpError(err, this.#o.secrets));
+      let f: ClassifiedError;
+      try {
+        f = channel.classifyError(err);
+      } catch (bug) {
+        f = { class: "retry", message: `${err} (and classifying it failed: ${bug})` };
+      }
+      return this.#failed(row, f);
     }
-    this.#serverFailures = 0;
+    this.#paused.delete(row.channel);
     try {
       markSent(db, row.id, now(), response);
     } catch (err) {
-      // The server has the message: never treat this as a send failure (that would send it
-      // again at once). The row stays `sending`, re-sent once only after a restart.
+      // The receiving end has the message: never treat this as a send failure (that would send
+      // it again at once). The row stays `sending`, re-sent once only after a restart.
       log.error("alert.mark_sent_failed", { alert: row.id, error: err });
       return true;
     }
@@ -193,19 +221,26 @@ export class AlertSender {
       kind: row.kind,
       monitor: row.monitorId,
       incident: row.incidentId,
-      to: row.recipient,
+      channel: row.channel,
+      to: row.target,
       ms: now() - started,
     });
     return true;
   }
 
-  #failed(row: AlertRow, f: ReturnType<typeof describeSmtpError>): boolean {
+  #failed(row: AlertRow, f: ClassifiedError): boolean {
     const { db, now } = this.#o;
     const attempts = row.attempts + 1;
     const next = now() + backoffMs(attempts, this.#o.retryBaseMs, this.#o.retryMaxMs);
     const expiresAt = row.createdAt + this.#o.maxAgeHours * 3_600_000;
-    const fields = { alert: row.id, to: row.recipient, attempts, error: f.message };
-    if (f.permanent) {
+    const fields = {
+      alert: row.id,
+      channel: row.channel,
+      to: row.target,
+      attempts,
+      error: f.message,
+    };
+    if (f.class === "permanent") {
       markFinal(db, row.id, "failed", f.message);
       log.error("alert.failed", fields);
     } else if (next > expiresAt) {
@@ -220,10 +255,12 @@ export class AlertSender {
       markRetry(db, row.id, next, f.message);
       log.warn("alert.retry", { ...fields, nextAttemptAt: new Date(next).toISOString() });
     }
-    if (!f.serverLevel) return true;
-    this.#serverFailures++;
-    this.#serverRetryAt = now() +
-      backoffMs(this.#serverFailures, this.#o.retryBaseMs, this.#o.retryMaxMs);
+    if (f.class !== "server") return true;
+    const failures = (this.#paused.get(row.channel)?.failures ?? 0) + 1;
+    this.#paused.set(row.channel, {
+      failures,
+      retryAt: now() + backoffMs(failures, this.#o.retryBaseMs, this.#o.retryMaxMs),
+    });
     return false;
   }
 }

@@ -13,6 +13,8 @@ import { ValidationError } from "../errors.ts";
 import { log } from "../log.ts";
 import { alertWriter } from "./writer.ts";
 import { AlertSender } from "./sender.ts";
+import { channelRegistry } from "./channel.ts";
+import { emailChannel } from "./email.ts";
 import {
   alertActivity,
   alertCounts,
@@ -113,14 +115,16 @@ export function createAlertService(
   const sender = enabled
     ? new AlertSender({
       db,
-      mailer: { send: (m) => getMailer().send(m), close: () => mailer?.close() },
+      channels: channelRegistry(emailChannel({
+        mailer: { send: (m) => getMailer().send(m), close: () => mailer?.close() },
+        messageIdDomain: email.from.split("@")[1] || "server-health-checker.invalid",
+        secrets: [email.password],
+      })),
       baseUrl: config.baseUrl,
-      messageIdDomain: email.from.split("@")[1] || "server-health-checker.invalid",
       maxAgeHours: config.alertMaxAgeHours,
       retryBaseMs: t.retryBaseMs,
       retryMaxMs: t.retryMaxMs,
       idleMs: t.idleMs,
-      secrets: [email.password],
       now: t.now,
     })
     : null;

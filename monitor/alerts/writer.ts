@@ -2,7 +2,8 @@
  * The TransitionWriter that turns DOWN/RECOVERED transitions into outbox rows, inside the
  * recording transaction, and decides grouping.
  *
- * Grouping rule (one email per outage per recipient, not one per internal app):
+ * Grouping rule (one email per outage per recipient, not one per internal app). A recipient is a
+ * (channel, target) pair; rows fold only into the website's row for the same pair:
  * - A fresh DOWN or RECOVERED of a website with internal apps, or of an internal app, is held
  *   for the grouping window before delivery, so events detected together can coalesce.
  * - An internal app's DOWN for recipient r is folded (status `grouped`) into its website's open
@@ -23,7 +24,7 @@ import type { Monitor, Transition } from "../types.ts";
 import { childIds, getMonitor } from "../store/monitors.ts";
 import { listIncidents } from "../store/incidents.ts";
 import { getState } from "../store/state.ts";
-import { alertRecipients } from "./recipients.ts";
+import { type AlertTarget, alertTargets, hasTarget } from "./recipients.ts";
 import { findAlert, foldChildAlerts, insertAlert } from "./outbox.ts";
 
 /** The longest an internal app's DOWN waits for its failing website's verdict. */
@@ -45,7 +46,7 @@ export function alertWriter(opts: WriterOptions): TransitionWriter {
     const m = t.monitor;
     const parent = m.parentId === null ? null : getMonitor(db, m.parentId);
     const hasApps = parent === null && childIds(db, m.id).length > 0;
-    const recipients = alertRecipients(m, parent, t.kind, opts.adminEmail);
+    const targets = alertTargets(m, parent, t.kind, opts.adminEmail);
     const base = {
       monitorId: m.id,
       incidentId: t.incident.id,
@@ -59,10 +60,11 @@ export function alertWriter(opts: WriterOptions): TransitionWriter {
     if (!opts.enabled) {
       // Recorded so the history shows what would have been sent; never picked up later, so
       // configuring SMTP does not unleash a backlog of stale alerts.
-      for (const recipient of recipients) {
+      for (const to of targets) {
         insertAlert(db, {
           ...base,
-          recipient,
+          channel: to.channel,
+          target: to.target,
           status: "skipped",
           groupedInto: null,
           lastError: "EMAIL_HOST is not set",
@@ -73,47 +75,52 @@ export function alertWriter(opts: WriterOptions): TransitionWriter {
     }
     const window = parent !== null || hasApps ? opts.groupWindowMs : 0;
     const hold = parent !== null && t.kind === "down" ? websiteHold(db, parent) : 0;
-    for (const recipient of recipients) {
-      const into = parent ? foldTarget(db, parent, t, recipient, opts.adminEmail) : null;
+    for (const to of targets) {
+      const into = parent ? foldTarget(db, parent, t, to, opts.adminEmail) : null;
       insertAlert(db, {
         ...base,
-        recipient,
+        channel: to.channel,
+        target: to.target,
         status: into === null ? "pending" : "grouped",
         groupedInto: into,
         lastError: null,
         nextAttemptAt: now + window + hold,
       });
-      if (hasApps) foldChildAlerts(db, m.id, t.kind, recipient, t.incident.id);
+      if (hasApps) foldChildAlerts(db, m.id, t.kind, to.channel, to.target, t.incident.id);
     }
   };
 }
 
-/** The website incident an app's alert to `recipient` folds into, or null to send its own. */
+/** The website incident an app's alert to `to` folds into, or null to send its own. */
 function foldTarget(
   db: Db,
   website: Monitor,
   t: Transition,
-  recipient: string,
+  to: AlertTarget,
   adminEmail: string | null,
 ): number | null {
   const open = getState(db, website.id).openIncidentId;
   if (t.kind === "down") {
     if (open === null) return null;
-    const row = findAlert(db, open, "down", recipient);
+    const row = findAlert(db, open, "down", to.channel, to.target);
     return row && ["pending", "sending", "sent"].includes(row.status) ? open : null;
   }
   if (open !== null) {
-    const down = findAlert(db, t.incident.id, "down", recipient);
-    const key = recipient.toLowerCase();
-    const willHear = alertRecipients(website, null, "recovered", adminEmail)
-      .some((r) => r.toLowerCase() === key);
+    const down = findAlert(db, t.incident.id, "down", to.channel, to.target);
+    const willHear = hasTarget(
+      alertTargets(website, null, "recovered", adminEmail),
+      to.channel,
+      to.target,
+    );
     return down?.status === "grouped" && down.groupedInto === open && willHear ? open : null;
   }
   const last = listIncidents(db, website.id, 1)[0];
   // The website's email lists only apps whose outage overlaps its own.
   if (!last || last.endedAt === null || t.incident.endedAt! < last.startedAt) return null;
   if (t.incident.startedAt > last.endedAt) return null;
-  return findAlert(db, last.id, "recovered", recipient)?.status === "pending" ? last.id : null;
+  return findAlert(db, last.id, "recovered", to.channel, to.target)?.status === "pending"
+    ? last.id
+    : null;
 }
 
 /** How long an app's DOWN waits because its website is failing below its threshold. */

@@ -287,6 +287,63 @@ DROP TABLE api_tokens;
 ALTER TABLE api_tokens_new RENAME TO api_tokens;
 `,
   },
+  {
+    version: 5,
+    name: "alert channels",
+    foreignKeysOff: true,
+    sql: `
+-- Alerts are delivered through channels (email first): each outbox row is for one target on one
+-- channel, so the exactly-once key becomes (incident, kind, seq, channel, target). SQLite cannot
+-- change a UNIQUE constraint in place: rebuild the table as version 4 did. Every existing row was
+-- an email, to the address in recipient. Targets stay case-insensitive (email addresses).
+CREATE TABLE alerts_new (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  monitor_id INTEGER NOT NULL REFERENCES monitors(id) ON DELETE CASCADE,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('down', 'recovered', 'reminder')),
+  seq INTEGER NOT NULL,
+  -- The AlertChannel kind ('email', …) and where it delivers (an address, for email).
+  channel TEXT NOT NULL DEFAULT 'email',
+  target TEXT NOT NULL COLLATE NOCASE,
+  status TEXT NOT NULL
+    CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped', 'grouped')),
+  grouped_into INTEGER,
+  check_id INTEGER,
+  failures INTEGER NOT NULL,
+  threshold INTEGER NOT NULL,
+  subject TEXT,
+  attempts INTEGER NOT NULL,
+  last_error TEXT,
+  response TEXT,
+  created_at INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  sent_at INTEGER,
+  UNIQUE (incident_id, kind, seq, channel, target)
+) STRICT;
+INSERT INTO alerts_new (id, monitor_id, incident_id, kind, seq, channel, target, status,
+    grouped_into, check_id, failures, threshold, subject, attempts, last_error, response,
+    created_at, next_attempt_at, sent_at)
+  SELECT id, monitor_id, incident_id, kind, seq, 'email', recipient, status,
+    grouped_into, check_id, failures, threshold, subject, attempts, last_error, response,
+    created_at, next_attempt_at, sent_at
+  FROM alerts;
+-- Alert ids are never reused (version 4): the copy only raised alerts_new's high-water mark to
+-- the largest id present, and DROP TABLE deletes the old one's, so carry the old mark over (it
+-- is higher when the newest rows were deleted). sqlite_sequence has no key: update, or insert
+-- the row an empty copy did not create.
+INSERT INTO sqlite_sequence (name, seq)
+  SELECT 'alerts_new', 0
+  WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'alerts_new');
+UPDATE sqlite_sequence
+  SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'alerts'), 0))
+  WHERE name = 'alerts_new';
+DROP TABLE alerts;
+ALTER TABLE alerts_new RENAME TO alerts;
+CREATE INDEX alerts_due ON alerts(status, next_attempt_at);
+CREATE INDEX alerts_monitor ON alerts(monitor_id, created_at);
+CREATE INDEX alerts_created ON alerts(created_at);
+`,
+  },
 ];
 
 const userVersion = (db: DatabaseSync) =>

@@ -68,6 +68,7 @@ Deno.test("GET /api/v1/alerts needs the token and lists rows with status, attemp
       incident_id: transition!.incident.id,
       kind: "down",
       reminder: null,
+      channel: "email",
       recipient: "ops@example.test",
       status: "pending",
       grouped_into_incident_id: null,

@@ -45,7 +45,7 @@ Deno.test("a website and its failing internal apps: one email per recipient, lis
   assert.match(ops.text, /- Checkout API \(http:\/\/127\.0\.0\.1:\d+\/\) — HTTP 502 — DOWN since/);
   assert.match(ops.text, /- Search \(http:\/\/127\.0\.0\.1:\d+\/\) — HTTP 503 — DOWN since/);
   const grouped = env.alerts.list({ status: "grouped" });
-  assert.deepEqual(grouped.map((r) => `${r.monitorName} ${r.recipient}`).sort(), [
+  assert.deepEqual(grouped.map((r) => `${r.monitorName} ${r.target}`).sort(), [
     "Checkout API admin@example.test",
     "Checkout API ops@example.test",
     "Search admin@example.test",

@@ -172,9 +172,9 @@ Deno.test("without EMAIL_HOST alerts are recorded as skipped and status() says w
   assert.equal(s.enabled, false);
   assert.equal(s.message, "disabled: EMAIL_HOST is not set");
   const rows = env.alerts.list();
-  assert.deepEqual(rows.map((r) => [r.recipient, r.status, r.lastError]).sort(), [
-    ["admin@example.test", "skipped", "EMAIL_HOST is not set"],
-    ["ops@example.test", "skipped", "EMAIL_HOST is not set"],
+  assert.deepEqual(rows.map((r) => [r.channel, r.target, r.status, r.lastError]).sort(), [
+    ["email", "admin@example.test", "skipped", "EMAIL_HOST is not set"],
+    ["email", "ops@example.test", "skipped", "EMAIL_HOST is not set"],
   ]);
   await assert.rejects(env.alerts.sendTest("me@example.test"), /EMAIL_HOST is not set/);
   await sleep(200);

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { alertRecipients, dedupeAddresses } from "../../monitor/alerts/recipients.ts";
+import {
+  alertRecipients,
+  alertTargets,
+  dedupeAddresses,
+  hasTarget,
+} from "../../monitor/alerts/recipients.ts";
 
 const site = { alertEmails: ["ops@shop.io", "Dev@shop.io"], recoveryEmails: ["ops@shop.io"] };
 const none = { alertEmails: [], recoveryEmails: [] };
@@ -54,4 +59,16 @@ Deno.test("dedupeAddresses() keeps the first spelling and drops blanks", () => {
     "A@x.io",
     "b@x.io",
   ]);
+});
+
+Deno.test("alertTargets(): the recipients as (email, address) pairs; hasTarget() ignores case", () => {
+  const targets = alertTargets(none, site, "down", "admin@shop.io");
+  assert.deepEqual(targets, [
+    { channel: "email", target: "ops@shop.io" },
+    { channel: "email", target: "Dev@shop.io" },
+    { channel: "email", target: "admin@shop.io" },
+  ]);
+  assert.equal(hasTarget(targets, "email", "DEV@shop.IO"), true);
+  assert.equal(hasTarget(targets, "test", "dev@shop.io"), false, "another channel");
+  assert.equal(hasTarget(targets, "email", "nobody@shop.io"), false);
 });

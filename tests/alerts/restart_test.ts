@@ -80,7 +80,8 @@ Deno.test("the outbox refuses a second row for the same incident, kind and recip
     incidentId: transition!.incident.id,
     kind: "down" as const,
     seq: 0,
-    recipient: "OPS@example.TEST",
+    channel: "email",
+    target: "OPS@example.TEST",
     status: "pending" as const,
     groupedInto: null,
     checkId: null,
@@ -93,6 +94,9 @@ Deno.test("the outbox refuses a second row for the same incident, kind and recip
   assert.equal(insertAlert(env.db, row), false);
   assert.equal(insertAlert(env.db, { ...row, kind: "reminder", seq: 1 }), true);
   assert.equal(insertAlert(env.db, { ...row, kind: "reminder", seq: 1 }), false);
+  // The same target on another channel is another recipient.
+  assert.equal(insertAlert(env.db, { ...row, channel: "test" }), true);
+  assert.equal(insertAlert(env.db, { ...row, channel: "test", target: "ops@EXAMPLE.test" }), false);
 });
 
 Deno.test("pruneAlerts() deletes old finished rows and keeps undelivered ones", async () => {

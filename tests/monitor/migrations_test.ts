@@ -33,6 +33,34 @@ const TABLES = [
 /** Tables that must leave no trace when their monitor is deleted. */
 const HISTORY = ["monitor_state", "checks", "incidents", "rollups", "alerts"];
 
+/** An alerts row as migration 5 rewrites it: the recipient becomes an email target. */
+function v5Alert({ recipient, ...rest }: Record<string, unknown>) {
+  return { ...rest, channel: "email", target: recipient };
+}
+
+/** The columns alerts has since migration 5 (recipient → channel, target). */
+const ALERT_COLUMNS = [
+  "id",
+  "monitor_id",
+  "incident_id",
+  "kind",
+  "seq",
+  "channel",
+  "target",
+  "status",
+  "grouped_into",
+  "check_id",
+  "failures",
+  "threshold",
+  "subject",
+  "attempts",
+  "last_error",
+  "response",
+  "created_at",
+  "next_attempt_at",
+  "sent_at",
+];
+
 /** Opens `path` as the release before migration 4 did: foreign keys on, migrations 1-3 only. */
 function openV3(path: string): DatabaseSync {
   const db = new DatabaseSync(path);
@@ -184,7 +212,7 @@ Deno.test("incident, alert and API token ids are never reused after a delete", (
 
     const addAlert = () =>
       (db.prepare(
-        `INSERT INTO alerts (monitor_id, incident_id, kind, seq, recipient, status, failures,
+        `INSERT INTO alerts (monitor_id, incident_id, kind, seq, target, status, failures,
            threshold, attempts, created_at, next_attempt_at)
          VALUES (?, 2, 'down', 0, hex(randomblob(4)), 'pending', 1, 1, 0, 0, 0) RETURNING id`,
       ).get(m) as { id: number }).id;
@@ -212,9 +240,18 @@ Deno.test("migration 4 upgrades a populated version-3 database without losing or
     assert.equal(pragma(db, "foreign_keys"), 1, "enforcement is back on after the rebuild");
     assert.equal(pragma(db, "integrity_check"), "ok");
     assert.deepEqual(db.prepare("PRAGMA foreign_key_check").all(), []);
-    for (const t of TABLES) assert.deepEqual(rows(db, t), before[t], `${t} rows survive`);
+    for (const t of TABLES) {
+      const want = t === "alerts" ? before[t].map(v5Alert) : before[t];
+      assert.deepEqual(rows(db, t), want, `${t} rows survive`);
+    }
     assert.deepEqual(foreignKeys(db), keysBefore, "every reference still points at its table");
-    assert.deepEqual(shape(db), shapeBefore, "same columns and indexes");
+    const { indexes, columns: { alerts: alertColumns, ...columns } } = shape(db);
+    const { alerts: _, ...columnsBefore } = shapeBefore.columns;
+    assert.deepEqual({ indexes, columns }, {
+      indexes: shapeBefore.indexes,
+      columns: columnsBefore,
+    });
+    assert.deepEqual(alertColumns.map((c) => c.name), ALERT_COLUMNS, "alerts as of migration 5");
     const leftovers = db.prepare("SELECT name FROM sqlite_master WHERE name LIKE '%_new%'").all();
     assert.deepEqual(leftovers, []);
     // The stored schema names "monitors", not the temporary table.
@@ -298,7 +335,7 @@ Deno.test("a rebuild that would leave dangling references is rolled back", async
     };
     assert.throws(
       () => migrate(db, [...MIGRATIONS, broken]),
-      /version 5 \(lossy rebuild\).*missing parent/,
+      new RegExp(`version ${broken.version} \\(lossy rebuild\\).*missing parent`),
     );
     assert.equal(pragma(db, "user_version"), MIGRATIONS.at(-1)!.version, "step 4 stays applied");
     assert.equal(count(db, "monitors"), 4, "the lossy step is undone");

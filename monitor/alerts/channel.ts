@@ -1,0 +1,69 @@
+/**
+ * Delivery channels: how an outbox row reaches its target. The outbox, grouping, reminders,
+ * retries and exactly-once bookkeeping know only `(channel, target)` pairs; everything specific
+ * to a way of delivering (SMTP, a webhook, …) sits behind {@link AlertChannel}. Email
+ * (./email.ts) is the first implementation.
+ */
+import type { AlertFacts, AlertMessage } from "./message.ts";
+
+/** The `channel` value of email rows (the default of the column). */
+export const EMAIL_CHANNEL = "email";
+
+/** What the receiving end answered when it accepted a message (stored in `response`). */
+export interface DeliveryReceipt {
+  response: string;
+}
+
+/**
+ * What a failed send means for the retry policy:
+ * - `permanent`: retrying cannot help (the target was refused for good): mark the row failed.
+ * - `retry`: this one target failed transiently: retry this row later, go on with the others.
+ * - `server`: the whole channel is failing (SMTP server down, bad credentials): retry this row
+ *   later and deliver nothing more on this channel until its own backoff has passed.
+ */
+export type ErrorClass = "permanent" | "retry" | "server";
+
+/** A failure described for people (`message`, stored in `last_error`) and for the retry policy. */
+export interface ClassifiedError {
+  class: ErrorClass;
+  /** Never contains a secret (passwords, tokens). */
+  message: string;
+}
+
+/** Per-send context from the sender. */
+export interface SendOptions {
+  /**
+   * Stable per outbox row: a resend after a crash carries the same key, so the receiving end
+   * can recognise the duplicate (email puts it in the Message-ID).
+   */
+  idempotencyKey: string;
+  /** Aborted when the sender stops; a channel may finish a transaction already under way. */
+  signal: AbortSignal;
+}
+
+/** One way of delivering alerts. */
+export interface AlertChannel {
+  /** The value of the outbox's `channel` column, e.g. "email". */
+  readonly kind: string;
+  /** Null when `target` is deliverable on this channel, else why not (for people). */
+  validateTarget(target: string): string | null;
+  /** Renders what is sent for an alert (email: subject, plain text and HTML). */
+  buildMessage(facts: AlertFacts): AlertMessage;
+  /** Delivers `message` to `target`; resolves once the receiving end has accepted it. */
+  send(message: AlertMessage, target: string, opts: SendOptions): Promise<DeliveryReceipt>;
+  /** What an error thrown by `send` means for retries. */
+  classifyError(err: unknown): ClassifiedError;
+}
+
+/** The channels the sender may deliver through, by kind. */
+export type ChannelRegistry = ReadonlyMap<string, AlertChannel>;
+
+/** A registry of `channels`; throws on two channels of the same kind. */
+export function channelRegistry(...channels: AlertChannel[]): Map<string, AlertChannel> {
+  const out = new Map<string, AlertChannel>();
+  for (const c of channels) {
+    if (out.has(c.kind)) throw new TypeError(`Two alert channels of kind "${c.kind}"`);
+    out.set(c.kind, c);
+  }
+  return out;
+}
