@@ -57,6 +57,14 @@ export class CheckRecorder {
 
   constructor(readonly db: Db) {}
 
+  /**
+   * Drops the results still waiting for monitor `id`: after an edit, pause or delete they
+   * describe settings that no longer apply and would be dropped when written anyway.
+   */
+  forget(monitorId: number): void {
+    this.#backlog.delete(monitorId);
+  }
+
   /** Results waiting for the storage to accept writes again. */
   get backlog(): number {
     let n = 0;

@@ -91,6 +91,7 @@ export class MonitorService {
   }
 
   #changed(id: number): void {
+    this.recorder.forget(id);
     for (const l of this.#changeListeners) l(id);
   }
 

@@ -66,6 +66,7 @@ Deno.test("disk full: /healthz degrades with the cause, writes answer 503, check
   assert.equal(created.status, 201);
   const id = created.json.id as number;
   assert.equal((await s.call("POST", `/api/v1/monitors/${id}/check`)).status, 200);
+  const other = s.rt.service.create({ name: "Gone", url: "http://gone.test/" });
 
   // The database may not grow by a single page any more (SQLite's own "disk is full"), and
   // the free pages left inside the file by migrations are used up by a filler table.
@@ -105,6 +106,12 @@ Deno.test("disk full: /healthz degrades with the cause, writes answer 503, check
   });
   assert.equal(create.status, 503);
   assert.match(create.json.error as string, /disk is full/);
+
+  // A monitor deleted meanwhile takes its kept results with it.
+  assert.equal((await s.call("POST", `/api/v1/monitors/${other.id}/check`)).status, 503);
+  assert.equal(s.rt.service.recorder.backlog, 6);
+  s.rt.service.remove(other.id);
+  assert.equal(s.rt.service.recorder.backlog, 5);
 
   // Space returns: the next check writes the five kept ones first, in order, then itself.
   s.rt.db.exec("PRAGMA max_page_count = 1073741823");
