@@ -54,7 +54,9 @@ export class StorageError extends Error {
   static from(err: unknown): StorageError | null {
     if (err instanceof StorageError) return err;
     if (!(err instanceof Error)) return null;
-    const e = err as Error & { errcode?: unknown; errstr?: unknown };
+    const e = err as Error & { errcode?: unknown; code?: unknown };
+    // Only SQLite's own errors: a bug or a validation message must never pass for a full disk.
+    if (e.code !== "ERR_SQLITE_ERROR" && typeof e.errcode !== "number") return null;
     const code = typeof e.errcode === "number" ? e.errcode & 0xff : null;
     const cause = (code !== null ? BY_CODE[code] : undefined) ??
       BY_TEXT.find(([re]) => re.test(e.message))?.[1];

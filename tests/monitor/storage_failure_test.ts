@@ -8,6 +8,7 @@ import { DatabaseSync } from "node:sqlite";
 import { createRuntime } from "../../monitor/runtime.ts";
 import { createApp } from "../../routes/app.ts";
 import { setLogLevel } from "../../monitor/log.ts";
+import { StorageError } from "../../monitor/store/health.ts";
 import type { ProbeResult } from "../../monitor/types.ts";
 import { sleep, tempDir, testConfig } from "../_helpers/core.ts";
 
@@ -175,4 +176,16 @@ Deno.test("another process's write lock neither freezes the service nor loses a 
     foreign.close();
   }
   assert.equal(s.storedChecks(), 1, "the check made during the lock was stored after it");
+});
+
+Deno.test("StorageError.from classifies SQLite's own errors only", () => {
+  const sqlite = (message: string, errcode?: number) =>
+    Object.assign(new Error(message), { code: "ERR_SQLITE_ERROR", errcode });
+  assert.equal(StorageError.from(sqlite("database or disk is full", 13))?.kind, "disk_full");
+  assert.equal(StorageError.from(sqlite("database is locked"))?.kind, "busy");
+  assert.equal(StorageError.from(sqlite("disk I/O error", 10 | (3 << 8)))?.kind, "io");
+  assert.equal(StorageError.from(sqlite("UNIQUE constraint failed: x", 19)), null);
+  // Text alone is not enough: an application error that happens to say "locked" is no outage.
+  assert.equal(StorageError.from(new Error("database is locked")), null);
+  assert.equal(StorageError.from("disk is full"), null);
 });
