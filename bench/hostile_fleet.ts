@@ -34,6 +34,7 @@
  * ```
  */
 import { parseArgs } from "node:util";
+import { readCommands, termGuarded } from "./_process.ts";
 
 /** Every group this process can serve, in report order. */
 export const HOSTILE_GROUPS = [
@@ -427,14 +428,7 @@ async function main(): Promise<void> {
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    for (const pid of guarded) {
-      try {
-        Deno.kill(pid, "SIGTERM");
-        console.error(`hostile_fleet: sent SIGTERM to guarded process ${pid}`);
-      } catch {
-        // Already gone.
-      }
-    }
+    termGuarded(guarded, "hostile_fleet");
     for (const s of sessions) s.close();
     for (const l of listeners) {
       try {
@@ -448,22 +442,8 @@ async function main(): Promise<void> {
   for (const sig of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(sig, stop);
 
   // stdin commands; its end (parent gone) stops the fleet.
-  const decoder = new TextDecoder();
-  let pending = "";
   try {
-    for await (const chunk of Deno.stdin.readable) {
-      pending += decoder.decode(chunk, { stream: true });
-      let nl: number;
-      while ((nl = pending.indexOf("\n")) >= 0) {
-        const [cmd, arg] = pending.slice(0, nl).trim().split(/\s+/);
-        pending = pending.slice(nl + 1);
-        const pid = Number(arg);
-        if (cmd === "guard" && Number.isInteger(pid) && pid > 1) guarded.add(pid);
-        else if (cmd === "unguard") guarded.delete(pid);
-        else if (cmd === "stats") emit({ groups: stats, uncaught });
-      }
-      if (pending.length > 4096) pending = ""; // not our protocol: drop it
-    }
+    await readCommands(guarded, () => emit({ groups: stats, uncaught }), 4096);
   } catch {
     // stdin broke: the parent is gone.
   } finally {

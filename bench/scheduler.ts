@@ -39,12 +39,13 @@
  * Children are stopped on every exit path; if this process is killed with SIGKILL, the fleet
  * notices its stdin closing and sends SIGTERM to the service before exiting.
  */
-import { parseArgs } from "node:util";
 import { DatabaseSync } from "node:sqlite";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { nextSlot, phaseOffset } from "../monitor/phase.ts";
 import { VARIABLES } from "../monitor/config.ts";
+import { argChecks, cleanup, parseCli, ROOT, runMain, stopChild } from "./_process.ts";
+import { makeToken, serviceEnv, spawnService, startFleet, waitReady } from "./_process.ts";
+import { fmtMb, fmtMs, freePort, percentile, printRows, sleep, withTimeout } from "./_process.ts";
 
 const USAGE = `Usage: deno run --allow-net --allow-env --allow-read --allow-write --allow-run \\
   --allow-sys bench/scheduler.ts [--monitors 100] [--seconds 75] [--interval 60] [--warmup auto]
@@ -60,12 +61,7 @@ const USAGE = `Usage: deno run --allow-net --allow-env --allow-read --allow-writ
   --concurrency  CHECK_CONCURRENCY for the service (default: the service's own default)
   --keep         keep the temp dir (database and logs) and print its path`;
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const CONFIG = join(ROOT, "deno.json");
-const MAIN = join(ROOT, "main.ts");
-const TOKEN_CLI = join(ROOT, "cli", "token.ts");
 const FLEET = join(ROOT, "bench", "target_fleet.ts");
-const DENO = Deno.execPath();
 /** Lets checks due just before the window's end start (and be counted) before the service stops. */
 const END_GRACE_MS = 5_000;
 
@@ -83,39 +79,17 @@ interface Options {
 }
 
 function parseOptions(): Options {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: Deno.args,
-      options: {
-        monitors: { type: "string", default: "100" },
-        seconds: { type: "string", default: "75" },
-        interval: { type: "string", default: "60" },
-        warmup: { type: "string", default: "auto" },
-        "timeout-ms": { type: "string", default: "5000" },
-        concurrency: { type: "string" },
-        keep: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
-    Deno.exit(2);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    Deno.exit(0);
-  }
-  const problems: string[] = [];
-  const int = (name: string, raw: string, min: number, max: number): number => {
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < min || n > max) {
-      problems.push(`--${name} must be a whole number from ${min} to ${max}`);
-    }
-    return n;
-  };
+  const values = parseCli(USAGE, {
+    monitors: { type: "string", default: "100" },
+    seconds: { type: "string", default: "75" },
+    interval: { type: "string", default: "60" },
+    warmup: { type: "string", default: "auto" },
+    "timeout-ms": { type: "string", default: "5000" },
+    concurrency: { type: "string" },
+    keep: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  const { problems, int, exitIfAny } = argChecks(USAGE);
   const opts: Options = {
     monitors: int("monitors", values.monitors, 1, 100_000),
     seconds: int("seconds", values.seconds, 1, 86_400),
@@ -132,10 +106,7 @@ function parseOptions(): Options {
   if (opts.timeoutMs > opts.interval * 1000) {
     problems.push("--timeout-ms must not be longer than --interval");
   }
-  if (problems.length) {
-    console.error(`${problems.join("\n")}\n${USAGE}`);
-    Deno.exit(2);
-  }
+  exitIfAny();
   if (opts.seconds < 70) {
     console.error(
       `note: a ${opts.seconds} s window may contain no cron tick (they come each minute)`,
@@ -145,118 +116,10 @@ function parseOptions(): Options {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Child processes: every one is registered and stopped on every exit path.
-
-interface Child {
-  name: string;
-  proc: Deno.ChildProcess;
-  exited: Promise<Deno.CommandStatus>;
-  done: boolean;
-}
-
-const children = new Set<Child>();
-
-function spawn(name: string, args: string[], opts: Deno.CommandOptions): Child {
-  const proc = new Deno.Command(DENO, { args, ...opts }).spawn();
-  const child: Child = { name, proc, exited: proc.status, done: false };
-  children.add(child);
-  child.exited.finally(() => {
-    child.done = true;
-    children.delete(child);
-  });
-  return child;
-}
-
-function signal(child: Child, sig: Deno.Signal): void {
-  if (child.done) return;
-  try {
-    child.proc.kill(sig);
-  } catch {
-    // It exited meanwhile.
-  }
-}
-
-/** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
-async function stopChild(child: Child, graceMs = 10_000): Promise<Deno.CommandStatus> {
-  signal(child, "SIGTERM");
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const killed = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      console.error(`${child.name} did not stop within ${graceMs} ms: SIGKILL`);
-      signal(child, "SIGKILL");
-      resolve();
-    }, graceMs);
-  });
-  await Promise.race([child.exited, killed]);
-  clearTimeout(timer);
-  return await child.exited;
-}
-
-let cleaning: Promise<void> | null = null;
-function cleanup(): Promise<void> {
-  return cleaning ??= (async () => {
-    // The service first: the fleet guards it, so stopping the fleet first would also work.
-    const rank = (c: Child) => (c.name === "service" ? 0 : 1);
-    const order = [...children].sort((x, y) => rank(x) - rank(y));
-    for (const child of order) await stopChild(child, 5_000);
-  })();
-}
-
-// ---------------------------------------------------------------------------------------------
 // Helpers
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-
-/** Line reader over a child's stdout; the rest of the stream keeps being drained. */
-function lines(stream: ReadableStream<Uint8Array>): () => Promise<string | null> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let buf = "";
-  const queue: string[] = [];
-  const waiters: ((line: string | null) => void)[] = [];
-  let ended = false;
-  (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        buf += decoder.decode(value, { stream: true });
-        let nl: number;
-        while ((nl = buf.indexOf("\n")) >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          const w = waiters.shift();
-          if (w) w(line);
-          else if (queue.length < 1000) queue.push(line);
-        }
-      }
-    } catch {
-      // The child went away.
-    }
-    ended = true;
-    for (const w of waiters.splice(0)) w(null);
-  })();
-  return () => {
-    if (queue.length) return Promise.resolve(queue.shift()!);
-    if (ended) return Promise.resolve(null);
-    return new Promise((resolve) => waiters.push(resolve));
-  };
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = l.addr.port;
-  l.close();
-  return port;
-}
+/** Stops the children: the service first (the fleet guards it, so the fleet first would also work). */
+const stopAll = () => cleanup({ first: "service", graceMs: 5_000, sayKill: true });
 
 async function clockTicksPerSecond(): Promise<number> {
   try {
@@ -350,16 +213,6 @@ function histogramQuantile(q: number, from: Scrape, to: Scrape): number | string
   return `> ${prevLe * 1000}`;
 }
 
-/** Exact percentile (nearest rank) of unsorted values. */
-function percentile(values: number[], q: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
-
-const fmtMs = (v: number | string | null) =>
-  v === null ? "n/a" : typeof v === "string" ? `${v} ms` : `${v.toFixed(v < 10 ? 1 : 0)} ms`;
-const fmtMb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
 const pct = (num: number, den: number) => den > 0 ? `${((100 * num) / den).toFixed(1)}%` : "n/a";
 
 // ---------------------------------------------------------------------------------------------
@@ -524,104 +377,44 @@ async function run(opts: Options, tmp: string): Promise<void> {
   const dbPath = join(tmp, "health.db");
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
-  const passEnv: Record<string, string> = {};
-  for (const k of ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME", "TMPDIR"]) {
-    const v = Deno.env.get(k);
-    if (v !== undefined) passEnv[k] = v;
-  }
-  // A clean environment: nothing from the caller's env or a .env (cwd is the temp dir) leaks in,
-  // so no alert e-mail is configured and the service logs plainly.
-  const env: Record<string, string> = {
-    ...passEnv,
-    NO_COLOR: "1",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    DATABASE_PATH: dbPath,
-    LOG_LEVEL: "info",
-    ...(opts.concurrency === null ? {} : { CHECK_CONCURRENCY: String(opts.concurrency) }),
-  };
+  // A clean environment, so no alert e-mail is configured and the service logs plainly.
+  const env = serviceEnv(
+    port,
+    dbPath,
+    opts.concurrency === null ? {} : { CHECK_CONCURRENCY: String(opts.concurrency) },
+  );
   const concurrency = opts.concurrency ??
     Number(VARIABLES.find((v) => v.name === "CHECK_CONCURRENCY")!.default);
 
   // 1. The target fleet.
-  const fleetChild = spawn("fleet", [
-    "run",
-    "--config",
-    CONFIG,
-    "--allow-net=127.0.0.1",
-    "--allow-run",
-    // request.signal then aborts only when the client goes away (no legacy-behaviour warning).
-    "--unstable-no-legacy-abort",
+  const { next: fleetLine, say: fleetSay, hello } = await startFleet(
+    "fleet",
     FLEET,
-  ], { stdin: "piped", stdout: "piped", stderr: "inherit", cwd: tmp });
-  const fleetIn = fleetChild.proc.stdin.getWriter();
-  const fleetLine = lines(fleetChild.proc.stdout);
-  const fleetSay = (line: string) => fleetIn.write(new TextEncoder().encode(line + "\n"));
-  const first = await withTimeout(fleetLine(), 30_000, "target fleet start");
-  if (first === null) throw new Error("the target fleet exited before listening");
-  const fleet = JSON.parse(first) as Fleet;
+    // request.signal then aborts only when the client goes away (no legacy-behaviour warning).
+    ["--unstable-no-legacy-abort"],
+    tmp,
+    30_000,
+    "target fleet",
+  );
+  const fleet = JSON.parse(hello) as Fleet;
 
   // 2. A token, made in the new database by the real CLI.
-  const tokenOut = await withTimeout(
-    new Deno.Command(DENO, {
-      args: [
-        "run",
-        "--config",
-        CONFIG,
-        "--allow-env",
-        `--allow-read=${tmp}`,
-        `--allow-write=${tmp}`,
-        TOKEN_CLI,
-        "--name",
-        "bench",
-      ],
-      cwd: tmp,
-      clearEnv: true,
-      env,
-      stdout: "piped",
-      stderr: "piped",
-    }).output(),
-    60_000,
-    "cli/token.ts",
-  );
-  const tokenLines = new TextDecoder().decode(tokenOut.stdout).trim().split("\n");
-  const token = tokenLines.at(-1)?.trim() ?? "";
-  if (!tokenOut.success || !token) {
-    throw new Error(`cli/token.ts failed: ${new TextDecoder().decode(tokenOut.stderr)}`);
-  }
+  const token = await makeToken(tmp, env, [
+    "--allow-env",
+    `--allow-read=${tmp}`,
+    `--allow-write=${tmp}`,
+  ], "bench");
 
   // 3. The service under test: the real main.ts with the permissions of `deno task start`.
-  const service = spawn("service", [
-    "run",
-    "--config",
-    CONFIG,
+  const service = await spawnService(tmp, env, [
     "--allow-net",
     "--allow-env",
     `--allow-read=${tmp}`,
     `--allow-write=${tmp}`,
-    MAIN,
-  ], { cwd: tmp, clearEnv: true, env, stdin: "null", stdout: "piped", stderr: "piped" });
-  const outLog = await Deno.open(join(tmp, "service.out.log"), { write: true, create: true });
-  const errLog = await Deno.open(join(tmp, "service.err.log"), { write: true, create: true });
-  const logsDone = Promise.allSettled([
-    service.proc.stdout.pipeTo(outLog.writable),
-    service.proc.stderr.pipeTo(errLog.writable),
   ]);
-  const pid = service.proc.pid;
+  const { pid, logsDone } = service;
   await fleetSay(`guard ${pid}`);
-
-  const readyBy = Date.now() + 30_000;
-  for (;;) {
-    if (service.done) throw new Error(`the service exited at start-up; see ${tmp}/service.*.log`);
-    try {
-      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) });
-      await res.body?.cancel();
-      break;
-    } catch {
-      if (Date.now() > readyBy) throw new Error("the service did not answer /healthz within 30 s");
-      await sleep(100);
-    }
-  }
+  await waitReady(service, base, tmp);
   const idle = await readProc(pid, clk);
   const scrape = async (): Promise<Scrape> => {
     const at = Date.now();
@@ -660,7 +453,7 @@ async function run(opts: Options, tmp: string): Promise<void> {
   let lastSample = procStart;
   while (Date.now() < winEnd - 1000) {
     await sleep(Math.min(1000, winEnd - Date.now()));
-    if (service.done) {
+    if (service.child.done) {
       throw new Error(`the service exited during the run; see ${tmp}/service.*.log`);
     }
     const s = await readProc(pid, clk);
@@ -682,7 +475,7 @@ async function run(opts: Options, tmp: string): Promise<void> {
 
   // 6. Stop the service (after a grace so checks due just before the end are recorded).
   await sleep(END_GRACE_MS);
-  const status = await stopChild(service);
+  const { status } = await stopChild(service.child, 10_000, { sayKill: true });
   await fleetSay(`unguard ${pid}`);
   await logsDone; // pipeTo closes the files
 
@@ -724,7 +517,7 @@ async function run(opts: Options, tmp: string): Promise<void> {
       `${opts.monitors} (ok ${mix.ok}, slow ${mix.slow}, 500 ${mix.error}, ` +
       `hang ${mix.hang}, tcp ${mix.tcp}); interval ${opts.interval} s, timeout ${opts.timeoutMs} ms`,
     ],
-    ["service", `main.ts pid ${pid}, CHECK_CONCURRENCY ${concurrency}, exit ${status.code}`],
+    ["service", `main.ts pid ${pid}, CHECK_CONCURRENCY ${concurrency}, exit ${status?.code}`],
     ["created via API in", `${created - runStart} ms (first check of each at once)`],
     [
       "window",
@@ -805,12 +598,11 @@ async function run(opts: Options, tmp: string): Promise<void> {
       ].filter(Boolean).join("; ") || "none seen",
     ],
   ];
-  const width = Math.max(...rows.map(([k]) => k.length));
   console.log(
     `\nScheduler benchmark: N = ${opts.monitors}, Deno ${Deno.version.deno}, ` +
       `${navigator.hardwareConcurrency} CPUs\n`,
   );
-  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  printRows(rows);
   console.log("\nscheduled starts per second of minute (one count per monitor and second):");
   for (let s = 0; s < 60; s += 10) {
     console.log(
@@ -851,26 +643,7 @@ async function run(opts: Options, tmp: string): Promise<void> {
 
 const opts = parseOptions();
 const tmp = await Deno.makeTempDir({ prefix: "shc-bench-" });
-async function removeTmp(): Promise<void> {
-  if (!opts.keep) await Deno.remove(tmp, { recursive: true }).catch(() => {});
-}
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(sig, async () => {
-    console.error(`\n${sig}: stopping children…`);
-    await cleanup();
-    await removeTmp();
-    Deno.exit(130);
-  });
-}
-let code = 0;
-try {
-  await run(opts, tmp);
-} catch (err) {
-  console.error(`bench failed: ${(err as Error).stack ?? err}`);
-  if (!opts.keep) console.error("(re-run with --keep to keep the database and service logs)");
-  code = 1;
-} finally {
-  await cleanup();
-  await removeTmp();
-}
-Deno.exit(code);
+await runMain(
+  { tmp, keep: opts.keep, sayKept: false, stopAll, what: "bench" },
+  () => run(opts, tmp),
+);

@@ -34,9 +34,7 @@
  * of the monitors being created even if the service hangs. If this process is SIGKILLed, the
  * hostile fleet sees its stdin close and sends SIGTERM to the service.
  */
-import { parseArgs } from "node:util";
 import { DatabaseSync } from "node:sqlite";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import {
   type GroupStats,
@@ -44,6 +42,10 @@ import {
   type HostileGroup,
   type HostileHello,
 } from "./hostile_fleet.ts";
+import { argChecks, cleanup, parseCli, ROOT, runMain } from "./_process.ts";
+import { children, makeToken, type Service, serviceEnv, signal } from "./_process.ts";
+import { spawnService, startFleet, stopChild, type Stopped, waitReady } from "./_process.ts";
+import { fmtMb, fmtMs, freePort, percentile, printRows, sleep, withTimeout } from "./_process.ts";
 
 const USAGE = `Usage: deno run --allow-net=127.0.0.1 --allow-env --allow-read --allow-write \\
   --allow-run bench/stuck_soak.ts [--per-group 40] [--seconds 180] [--warmup 15] [--sample 5]
@@ -56,12 +58,7 @@ const USAGE = `Usage: deno run --allow-net=127.0.0.1 --allow-env --allow-read --
   --groups     comma-separated subset of: ${HOSTILE_GROUPS.join(", ")}
   --keep       keep the temp dir (database and service logs) and print its path`;
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const CONFIG = join(ROOT, "deno.json");
-const MAIN = join(ROOT, "main.ts");
-const TOKEN_CLI = join(ROOT, "cli", "token.ts");
 const HOSTILE = join(ROOT, "bench", "hostile_fleet.ts");
-const DENO = Deno.execPath();
 
 // The monitors under test: the tightest schedule the API allows, a short timeout, and DOWN on
 // the first failure, so a check that vanishes shows within seconds.
@@ -105,38 +102,16 @@ interface Options {
 }
 
 function parseOptions(): Options {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: Deno.args,
-      options: {
-        "per-group": { type: "string", default: "40" },
-        seconds: { type: "string", default: "180" },
-        warmup: { type: "string", default: "15" },
-        sample: { type: "string", default: "5" },
-        groups: { type: "string", default: HOSTILE_GROUPS.join(",") },
-        keep: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
-    Deno.exit(2);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    Deno.exit(0);
-  }
-  const problems: string[] = [];
-  const int = (name: string, raw: string, min: number, max: number): number => {
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < min || n > max) {
-      problems.push(`--${name} must be a whole number from ${min} to ${max}`);
-    }
-    return n;
-  };
+  const values = parseCli(USAGE, {
+    "per-group": { type: "string", default: "40" },
+    seconds: { type: "string", default: "180" },
+    warmup: { type: "string", default: "15" },
+    sample: { type: "string", default: "5" },
+    groups: { type: "string", default: HOSTILE_GROUPS.join(",") },
+    keep: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  const { problems, int, exitIfAny } = argChecks(USAGE);
   const groups = values.groups.split(",").map((g) => g.trim()).filter(Boolean);
   const unknown = groups.filter((g) => !(HOSTILE_GROUPS as readonly string[]).includes(g));
   if (unknown.length || groups.length === 0) {
@@ -150,75 +125,15 @@ function parseOptions(): Options {
     groups: HOSTILE_GROUPS.filter((g) => groups.includes(g)),
     keep: values.keep,
   };
-  if (problems.length) {
-    console.error(`${problems.join("\n")}\n${USAGE}`);
-    Deno.exit(2);
-  }
+  exitIfAny();
   return opts;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Child processes: every one is registered and stopped on every exit path.
+// Stopping the children
 
-interface Child {
-  name: string;
-  proc: Deno.ChildProcess;
-  exited: Promise<Deno.CommandStatus>;
-  done: boolean;
-}
-
-const children = new Set<Child>();
-
-function spawn(name: string, args: string[], opts: Deno.CommandOptions): Child {
-  const proc = new Deno.Command(DENO, { args, ...opts }).spawn();
-  const child: Child = { name, proc, exited: proc.status, done: false };
-  children.add(child);
-  child.exited.finally(() => {
-    child.done = true;
-    children.delete(child);
-  });
-  return child;
-}
-
-function signal(child: Child, sig: Deno.Signal): void {
-  if (child.done) return;
-  try {
-    child.proc.kill(sig);
-  } catch {
-    // It exited meanwhile.
-  }
-}
-
-/** SIGTERM, then SIGKILL after `graceMs`; says how long the exit took and if it was killed. */
-async function stopChild(
-  child: Child,
-  graceMs: number,
-): Promise<{ ms: number; killed: boolean; status: Deno.CommandStatus | null }> {
-  const t0 = performance.now();
-  signal(child, "SIGTERM");
-  const exitedInTime = await Promise.race([
-    child.exited.then(() => true),
-    sleep(graceMs).then(() => false),
-  ]);
-  if (exitedInTime) {
-    return { ms: performance.now() - t0, killed: false, status: await child.exited };
-  }
-  signal(child, "SIGKILL");
-  // SIGKILL cannot be ignored, but do not wait on it forever either.
-  const status = await Promise.race([child.exited, sleep(5_000).then(() => null)]);
-  return { ms: performance.now() - t0, killed: true, status };
-}
-
-let cleaning: Promise<void> | null = null;
-function cleanup(): Promise<void> {
-  return cleaning ??= (async () => {
-    // The service first: the fleet guards it and would otherwise SIGTERM it as it exits.
-    const rank = (c: Child) => (c.name === "service" ? 0 : 1);
-    for (const child of [...children].sort((x, y) => rank(x) - rank(y))) {
-      await stopChild(child, 5_000);
-    }
-  })();
-}
+/** Stops the children: the service first (the fleet guards it and would otherwise SIGTERM it). */
+const stopAll = () => cleanup({ first: "service", graceMs: 5_000, killWaitMs: 5_000 });
 
 /**
  * The last line of defence for "the bench ends by itself": if a phase overruns its deadline,
@@ -253,69 +168,7 @@ const watchdog = {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Line reader over a child's stdout; the rest of the stream keeps being drained. */
-function lines(stream: ReadableStream<Uint8Array>): () => Promise<string | null> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let buf = "";
-  const queue: string[] = [];
-  const waiters: ((line: string | null) => void)[] = [];
-  let ended = false;
-  (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        buf += decoder.decode(value, { stream: true });
-        let nl: number;
-        while ((nl = buf.indexOf("\n")) >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          const w = waiters.shift();
-          if (w) w(line);
-          else if (queue.length < 1000) queue.push(line);
-        }
-      }
-    } catch {
-      // The child went away.
-    }
-    ended = true;
-    for (const w of waiters.splice(0)) w(null);
-  })();
-  return () => {
-    if (queue.length) return Promise.resolve(queue.shift()!);
-    if (ended) return Promise.resolve(null);
-    return new Promise((resolve) => waiters.push(resolve));
-  };
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = l.addr.port;
-  l.close();
-  return port;
-}
-
-/** Nearest-rank percentile of unsorted values. */
-function percentile(values: number[], q: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
-
-const fmtMs = (v: number | null) => v === null ? "n/a" : `${v.toFixed(v < 10 ? 1 : 0)} ms`;
 const fmtS = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const fmtMb = (kb: number | null) => kb === null ? "n/a" : `${(kb / 1024).toFixed(1)} MB`;
 const tally = (counts: Map<string, number>) =>
   [...counts].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(", ") || "-";
 
@@ -477,21 +330,16 @@ interface Hostile {
 }
 
 async function startHostile(tmp: string): Promise<Hostile> {
-  const child = spawn("hostile", [
-    "run",
-    "--config",
-    CONFIG,
-    "--allow-net=127.0.0.1",
-    "--allow-run", // to SIGTERM the guarded service if this bench dies
+  const { child, next, say, hello } = await startFleet(
+    "hostile",
     HOSTILE,
-  ], { stdin: "piped", stdout: "piped", stderr: "inherit", cwd: tmp });
-  const writer = child.proc.stdin.getWriter();
-  const next = lines(child.proc.stdout);
-  const say = (line: string) => writer.write(new TextEncoder().encode(line + "\n"));
-  const first = await withTimeout(next(), 60_000, "hostile fleet start");
-  if (first === null) throw new Error("the hostile fleet exited before listening");
+    [],
+    tmp,
+    60_000,
+    "hostile fleet",
+  );
   return {
-    hello: JSON.parse(first) as HostileHello,
+    hello: JSON.parse(hello) as HostileHello,
     say,
     async stats() {
       try {
@@ -508,24 +356,6 @@ async function startHostile(tmp: string): Promise<Hostile> {
   };
 }
 
-function serviceEnv(tmp: string, port: number): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const k of ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME", "TMPDIR"]) {
-    const v = Deno.env.get(k);
-    if (v !== undefined) env[k] = v;
-  }
-  // A clean environment: nothing from the caller's env or a .env leaks in (cwd is the temp dir),
-  // so no e-mail is configured and CHECK_CONCURRENCY is the service's default.
-  return {
-    ...env,
-    NO_COLOR: "1",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    DATABASE_PATH: join(tmp, "data", "health.db"),
-    LOG_LEVEL: "info",
-  };
-}
-
 /** The permissions of `deno task start`, resolved against the temp dir as cwd. */
 const START_PERMISSIONS = [
   "--no-prompt",
@@ -536,72 +366,18 @@ const START_PERMISSIONS = [
   "--allow-sys=hostname,networkInterfaces",
 ];
 
-async function makeToken(tmp: string, env: Record<string, string>): Promise<string> {
-  // The permissions of `deno task token`.
-  const out = await withTimeout(
-    new Deno.Command(DENO, {
-      args: [
-        "run",
-        "--config",
-        CONFIG,
-        "--no-prompt",
-        "--allow-env",
-        "--allow-read=.env,data",
-        "--allow-write=data",
-        TOKEN_CLI,
-        "--name",
-        "stuck-soak",
-      ],
-      cwd: tmp,
-      clearEnv: true,
-      env,
-      stdout: "piped",
-      stderr: "piped",
-    }).output(),
-    60_000,
-    "cli/token.ts",
-  );
-  const token = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)?.trim() ?? "";
-  if (!out.success || !token) {
-    throw new Error(`cli/token.ts failed: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return token;
-}
-
-interface Service {
-  child: Child;
-  pid: number;
-  logsDone: Promise<unknown>;
-}
+/** The permissions of `deno task token`. */
+const TOKEN_PERMISSIONS = [
+  "--no-prompt",
+  "--allow-env",
+  "--allow-read=.env,data",
+  "--allow-write=data",
+];
 
 async function startService(tmp: string, env: Record<string, string>, base: string) {
-  const child = spawn("service", ["run", "--config", CONFIG, ...START_PERMISSIONS, MAIN], {
-    cwd: tmp,
-    clearEnv: true,
-    env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  });
-  const outLog = await Deno.open(join(tmp, "service.out.log"), { write: true, create: true });
-  const errLog = await Deno.open(join(tmp, "service.err.log"), { write: true, create: true });
-  const logsDone = Promise.allSettled([
-    child.proc.stdout.pipeTo(outLog.writable),
-    child.proc.stderr.pipeTo(errLog.writable),
-  ]);
-  const readyBy = Date.now() + 30_000;
-  for (;;) {
-    if (child.done) throw new Error(`the service exited at start-up; see ${tmp}/service.*.log`);
-    try {
-      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) });
-      await res.body?.cancel();
-      break;
-    } catch {
-      if (Date.now() > readyBy) throw new Error("the service did not answer /healthz within 30 s");
-      await sleep(100);
-    }
-  }
-  return { child, pid: child.proc.pid, logsDone } satisfies Service;
+  const service = await spawnService(tmp, env, START_PERMISSIONS);
+  await waitReady(service, base, tmp);
+  return service satisfies Service;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -907,7 +683,8 @@ async function run(opts: Options, tmp: string): Promise<void> {
   watchdog.arm(setupStart + SETUP_BUDGET_MS, "set-up");
   await Deno.mkdir(join(tmp, "data"));
   const port = freePort();
-  const env = serviceEnv(tmp, port);
+  // A clean environment: no e-mail is configured and CHECK_CONCURRENCY is the service's default.
+  const env = serviceEnv(port, join(tmp, "data", "health.db"));
 
   // 1. The hostile targets.
   const hostile = await startHostile(tmp);
@@ -917,7 +694,7 @@ async function run(opts: Options, tmp: string): Promise<void> {
   }
 
   // 2. A token and the service under test.
-  const token = await makeToken(tmp, env);
+  const token = await makeToken(tmp, env, TOKEN_PERMISSIONS, "stuck-soak");
   const service = await startService(tmp, env, `http://127.0.0.1:${port}`);
   await hostile.say(`guard ${service.pid}`);
   const api = new Api(`http://127.0.0.1:${port}`, token);
@@ -964,7 +741,7 @@ async function run(opts: Options, tmp: string): Promise<void> {
   const checks = await collectChecks(api, monitors, limit);
   const stuckLines = await stuckMetricLines(api);
   const exitedEarly = service.child.done;
-  const exit = await stopChild(service.child, EXIT_GRACE_MS);
+  const exit = await stopChild(service.child, EXIT_GRACE_MS, { killWaitMs: 5_000 });
   await hostile.say(`unguard ${service.pid}`);
   await withTimeout(service.logsDone, 5_000, "service logs").catch(() => {});
   const hostileAfterExit = await hostile.stats();
@@ -1021,7 +798,7 @@ interface ReportInput {
   hostileAtEnd: Record<HostileGroup, GroupStats> | null;
   hostileAfterExit: Record<HostileGroup, GroupStats> | null;
   stuckLines: string[] | string;
-  exit: { ms: number; killed: boolean; status: Deno.CommandStatus | null };
+  exit: Stopped;
   exitedEarly: boolean;
   fromDb: number;
   logs: LogSummary;
@@ -1145,8 +922,7 @@ function report(r: ReportInput): void {
     ["service log lines", tally(r.logs.levels)],
     ["  WARN/ERROR events", tally(r.logs.events)],
   ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  printRows(rows);
 
   console.log('\n/metrics lines matching "stuck":');
   if (typeof r.stuckLines === "string") console.log(`  (${r.stuckLines})`);
@@ -1163,27 +939,4 @@ function report(r: ReportInput): void {
 
 const opts = parseOptions();
 const tmp = await Deno.makeTempDir({ prefix: "shc-soak-" });
-async function removeTmp(): Promise<void> {
-  if (opts.keep) console.log(`kept: ${tmp}`);
-  else await Deno.remove(tmp, { recursive: true }).catch(() => {});
-}
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(sig, async () => {
-    console.error(`\n${sig}: stopping children…`);
-    await cleanup();
-    await removeTmp();
-    Deno.exit(130);
-  });
-}
-let code = 0;
-try {
-  await run(opts, tmp);
-} catch (err) {
-  console.error(`soak failed: ${(err as Error).stack ?? err}`);
-  if (!opts.keep) console.error("(re-run with --keep to keep the database and service logs)");
-  code = 1;
-} finally {
-  await cleanup();
-  await removeTmp();
-}
-Deno.exit(code);
+await runMain({ tmp, keep: opts.keep, sayKept: true, stopAll, what: "soak" }, () => run(opts, tmp));

@@ -23,6 +23,7 @@
  * ```
  */
 import { parseArgs } from "node:util";
+import { readCommands, termGuarded } from "./_process.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -123,14 +124,7 @@ let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
-  for (const pid of guarded) {
-    try {
-      Deno.kill(pid, "SIGTERM");
-      console.error(`target_fleet: sent SIGTERM to guarded process ${pid}`);
-    } catch {
-      // Already gone.
-    }
-  }
+  termGuarded(guarded, "target_fleet");
   closing.abort();
   for (const l of listeners) l.close();
   const shutdown = Promise.allSettled(servers.map((s) => s.shutdown()));
@@ -140,21 +134,8 @@ async function stop(): Promise<void> {
 for (const sig of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(sig, stop);
 
 // stdin commands; its end (parent gone) stops the fleet.
-const decoder = new TextDecoder();
-let pending = "";
 try {
-  for await (const chunk of Deno.stdin.readable) {
-    pending += decoder.decode(chunk, { stream: true });
-    let nl: number;
-    while ((nl = pending.indexOf("\n")) >= 0) {
-      const [cmd, arg] = pending.slice(0, nl).trim().split(/\s+/);
-      pending = pending.slice(nl + 1);
-      const pid = Number(arg);
-      if (cmd === "guard" && Number.isInteger(pid) && pid > 1) guarded.add(pid);
-      else if (cmd === "unguard") guarded.delete(pid);
-      else if (cmd === "stats") emit(counts);
-    }
-  }
+  await readCommands(guarded, () => emit(counts));
 } finally {
   await stop();
 }
