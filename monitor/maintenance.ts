@@ -1,5 +1,5 @@
 /** Housekeeping jobs run by Deno.cron: retention pruning and rollup percentiles. */
-import type { Db } from "./store/db.ts";
+import { checkpoint, type Db } from "./store/db.ts";
 import { pruneChecks } from "./store/checks.ts";
 import { finalizePercentiles, pruneRollups } from "./store/rollups.ts";
 import { pruneAlerts } from "./alerts/outbox.ts";
@@ -20,7 +20,7 @@ export async function pruneHistory(
   // Delivered alert records are small; keep them as long as the rollups for the audit trail.
   const alerts = pruneAlerts(db, now - ROLLUP_RETENTION_DAYS * DAY);
   // Hand freed pages back to the WAL's checkpoint so the file does not grow without bound.
-  db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+  checkpoint(db);
   log.info("maintenance.pruned", { checks, rollups, alerts, retentionDays });
   return { checks, rollups, alerts };
 }

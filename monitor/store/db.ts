@@ -105,3 +105,8 @@ export async function writeTransaction<T>(
     await sleep(wait);
   }
 }
+
+/** Copies committed WAL pages into the database file without waiting for readers. */
+export function checkpoint(db: Db): void {
+  db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+}
