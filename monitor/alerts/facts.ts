@@ -3,12 +3,11 @@
  * the internal apps folded into it up to the moment it leaves.
  */
 import type { Db } from "../store/db.ts";
-import type { ErrorKind } from "../types.ts";
-import { stmt } from "../store/statements.ts";
 import { redactUrl } from "../log.ts";
 import { childIds, getMonitor } from "../store/monitors.ts";
 import { getIncident } from "../store/incidents.ts";
 import { getCheck } from "../store/checks.ts";
+import { appOutagesDuring } from "../store/alert_facts.ts";
 import type { AffectedApp, AlertFacts } from "./message.ts";
 import type { AlertRow } from "./outbox.ts";
 
@@ -44,27 +43,19 @@ export function loadFacts(db: Db, row: AlertRow, baseUrl: string, now: number): 
   };
 }
 
-type Row = Record<string, unknown>;
-
 /** A website's internal apps with an outage overlapping [from, to]; the latest one per app. */
 export function affectedApps(db: Db, websiteId: number, from: number, to: number): AffectedApp[] {
-  const rows = stmt(
-    db,
-    `SELECT i.*, m.name, m.url FROM monitors m JOIN incidents i ON i.monitor_id = m.id
-     WHERE m.parent_id = ? AND i.started_at <= ? AND (i.ended_at IS NULL OR i.ended_at >= ?)
-     ORDER BY i.started_at, i.id`,
-  ).all(websiteId, to, from) as Row[];
   const byApp = new Map<number, AffectedApp>();
-  for (const r of rows) {
-    byApp.set(r.monitor_id as number, {
-      id: r.monitor_id as number,
-      name: r.name as string,
-      url: redactUrl(r.url as string),
-      startedAt: r.started_at as number,
-      endedAt: (r.ended_at as number | null) ?? null,
-      errorKind: r.error_kind as ErrorKind,
-      httpStatus: (r.http_status as number | null) ?? null,
-      errorMessage: r.error_message as string,
+  for (const o of appOutagesDuring(db, websiteId, from, to)) {
+    byApp.set(o.monitorId, {
+      id: o.monitorId,
+      name: o.name,
+      url: redactUrl(o.url),
+      startedAt: o.startedAt,
+      endedAt: o.endedAt,
+      errorKind: o.errorKind,
+      httpStatus: o.httpStatus,
+      errorMessage: o.errorMessage,
     });
   }
   return [...byApp.values()];

@@ -4,8 +4,9 @@
  */
 import type { ErrorKind, Incident } from "../types.ts";
 
-/** What an alert row announces. */
-export type AlertKind = "down" | "recovered" | "reminder";
+/** What an alert row announces (defined with the outbox rows in the store). */
+import type { AlertKind } from "../store/outbox.ts";
+export type { AlertKind };
 
 /** The monitor as the email shows it. */
 export interface MonitorFacts {

@@ -1,9 +1,7 @@
 /** Reminder rows: re-send DOWN every `reminderIntervalMin` while an outage stays open. */
 import { type Db, transaction } from "../store/db.ts";
-import { stmt } from "../store/statements.ts";
+import { openReminderIncidents, sentDownsAwaitingReminder } from "../store/alert_facts.ts";
 import { insertAlert } from "./outbox.ts";
-
-type Row = Record<string, unknown>;
 
 /**
  * Enqueues the reminders due at `now`. Reminder n for a recipient is due n intervals after that
@@ -14,41 +12,29 @@ type Row = Record<string, unknown>;
  * Returns the number of rows added.
  */
 export function enqueueReminders(db: Db, now: number): number {
-  const open = stmt(
-    db,
-    `SELECT s.open_incident_id AS incident_id, m.reminder_interval_min AS every
-     FROM monitor_state s JOIN monitors m ON m.id = s.monitor_id
-     WHERE s.open_incident_id IS NOT NULL AND m.active = 1
-       AND m.reminder_interval_min IS NOT NULL`,
-  ).all() as Row[];
+  const open = openReminderIncidents(db);
   if (open.length === 0) return 0;
   return transaction(db, () => {
     let added = 0;
     for (const o of open) {
-      const every = (o.every as number) * 60_000;
-      const downs = stmt(
-        db,
-        `SELECT * FROM alerts d WHERE d.incident_id = ? AND d.kind = 'down' AND d.seq = 0
-           AND d.status = 'sent' AND NOT EXISTS (
-             SELECT 1 FROM alerts r WHERE r.incident_id = d.incident_id AND r.kind = 'reminder'
-               AND r.channel = d.channel AND r.target = d.target
-               AND r.status IN ('pending', 'sending'))`,
-      ).all(o.incident_id as number) as Row[];
+      const every = o.everyMin * 60_000;
+      const downs = sentDownsAwaitingReminder(db, o.incidentId);
       for (const d of downs) {
-        const seq = Math.floor((now - (d.sent_at as number)) / every);
+        // A sent row has sent_at; `?? 0` only mirrors SQL NULL's arithmetic (null → 0).
+        const seq = Math.floor((now - (d.sentAt ?? 0)) / every);
         if (seq < 1) continue;
         const inserted = insertAlert(db, {
-          monitorId: d.monitor_id as number,
-          incidentId: d.incident_id as number,
+          monitorId: d.monitorId,
+          incidentId: d.incidentId,
           kind: "reminder",
           seq,
-          channel: d.channel as string,
-          target: d.target as string,
+          channel: d.channel,
+          target: d.target,
           status: "pending",
           groupedInto: null,
-          checkId: (d.check_id as number | null) ?? null,
-          failures: d.failures as number,
-          threshold: d.threshold as number,
+          checkId: d.checkId,
+          failures: d.failures,
+          threshold: d.threshold,
           lastError: null,
           createdAt: now,
           nextAttemptAt: now,
