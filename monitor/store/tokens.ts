@@ -1,0 +1,60 @@
+/** The api_tokens table: API token metadata, keyed by a hash of the secret. */
+import type { Db } from "./db.ts";
+import { stmt } from "./statements.ts";
+
+/** An API token's metadata. */
+export interface ApiToken {
+  id: number;
+  name: string;
+  /** The first characters, to recognise a token in lists. */
+  prefix: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+type Row = Record<string, unknown>;
+
+const toToken = (r: Row): ApiToken => ({
+  id: r.id as number,
+  name: r.name as string,
+  prefix: r.prefix as string,
+  createdAt: r.created_at as number,
+  lastUsedAt: (r.last_used_at as number | null) ?? null,
+});
+
+/** Stores a token; `tokenHash` is the SHA-256 hex of the secret. */
+export function insertToken(
+  db: Db,
+  t: { name: string; tokenHash: string; prefix: string; createdAt: number },
+): ApiToken {
+  return toToken(
+    stmt(
+      db,
+      "INSERT INTO api_tokens (name, token_hash, prefix, created_at) VALUES (?, ?, ?, ?) RETURNING *",
+    ).get(t.name, t.tokenHash, t.prefix, t.createdAt) as Row,
+  );
+}
+
+/** The token with this secret hash, or null. */
+export function findTokenByHash(db: Db, tokenHash: string): ApiToken | null {
+  const r = stmt(db, "SELECT * FROM api_tokens WHERE token_hash = ?").get(tokenHash) as
+    | Row
+    | undefined;
+  return r ? toToken(r) : null;
+}
+
+/** Records a token's use at `now`. */
+export function touchToken(db: Db, id: number, now: number): void {
+  stmt(db, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?").run(now, id);
+}
+
+/** Every token, newest first. */
+export function listTokens(db: Db): ApiToken[] {
+  return (stmt(db, "SELECT * FROM api_tokens ORDER BY created_at DESC, id DESC").all() as Row[])
+    .map(toToken);
+}
+
+/** Deletes a token by id; true when it existed. */
+export function deleteToken(db: Db, id: number): boolean {
+  return Number(stmt(db, "DELETE FROM api_tokens WHERE id = ?").run(id).changes) > 0;
+}
