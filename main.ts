@@ -1,7 +1,7 @@
 /** Server Health Checker: the composition root. Config → database → services → cron → HTTP. */
 import { ConfigError, loadConfig } from "./monitor/config.ts";
 import { readEnv } from "./monitor/env.ts";
-import { createRuntime, type Runtime } from "./monitor/runtime.ts";
+import { createRuntime, type Runtime } from "./runtime.ts";
 import { log, setLogLevel } from "./monitor/log.ts";
 import { startupErrorMessage } from "./monitor/startup_errors.ts";
 import { createApp } from "./routes/app.ts";

@@ -9,7 +9,7 @@
  *   deno run -A bench/alert_latency.ts [outages=6]
  */
 import { loadConfig } from "../monitor/config.ts";
-import { createRuntime } from "../monitor/runtime.ts";
+import { createRuntime } from "../runtime.ts";
 import { setLogLevel } from "../monitor/log.ts";
 import { startSmtpServer } from "../tests/_helpers/smtp.ts";
 import { startTarget } from "../tests/_helpers/targets.ts";

@@ -6,7 +6,7 @@
  */
 import { loadConfig } from "../monitor/config.ts";
 import { setLogLevel } from "../monitor/log.ts";
-import { createRuntime } from "../monitor/runtime.ts";
+import { createRuntime } from "../runtime.ts";
 import { Sessions } from "../monitor/auth/sessions.ts";
 import { transaction } from "../monitor/store/db.ts";
 import { createApp } from "../routes/app.ts";

@@ -7,7 +7,7 @@
 import type { Page } from "playwright-core";
 import { loadConfig } from "../monitor/config.ts";
 import { setLogLevel } from "../monitor/log.ts";
-import type { Runtime } from "../monitor/runtime.ts";
+import type { Runtime } from "../runtime.ts";
 import type { ProbeResult } from "../monitor/types.ts";
 import { rng, seedRollups } from "./_seed.ts";
 import { launchChromium, serveDashboard } from "../tests/_helpers/browser.ts";

@@ -1,7 +1,7 @@
 /** JSON API v1: monitors, checks, incidents. Bearer-token authenticated. */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { Runtime } from "../monitor/runtime.ts";
+import type { Runtime } from "../runtime.ts";
 import { checkJson, incidentJson, monitorJson } from "./json.ts";
 import { jsonError } from "./errors.ts";
 import { bearerAuth } from "./bearer.ts";

@@ -1,7 +1,7 @@
 /** API v1 alert routes: the alert history and a test email. Mounted behind the bearer token. */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { Runtime } from "../monitor/runtime.ts";
+import type { Runtime } from "../runtime.ts";
 import { ALERT_STATUSES, type AlertRecord, type AlertStatus } from "../monitor/alerts/outbox.ts";
 import { EmailError } from "../monitor/alerts/service.ts";
 import { jsonError } from "./errors.ts";

@@ -1,6 +1,6 @@
 /** The HTTP application: health, metrics, API v1 and the dashboard. */
 import { Hono } from "hono";
-import type { Runtime } from "../monitor/runtime.ts";
+import type { Runtime } from "../runtime.ts";
 import { apiRoutes } from "./api.ts";
 import { bearerAuth } from "./bearer.ts";
 import { droppedLogLines } from "../monitor/log.ts";

@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { Runtime } from "../monitor/runtime.ts";
+import type { Runtime } from "../runtime.ts";
 import { NotFoundError } from "../monitor/errors.ts";
 import { log } from "../monitor/log.ts";
 import { ErrorPage } from "../components/SimplePages.tsx";

@@ -1,6 +1,6 @@
 /** What the dashboard routes share: services, the session store, throttle and flash messages. */
 import type { Context } from "hono";
-import type { Runtime } from "../monitor/runtime.ts";
+import type { Runtime } from "../runtime.ts";
 import type { Session } from "../monitor/auth/sessions.ts";
 import { Sessions } from "../monitor/auth/sessions.ts";
 import { LoginThrottle } from "../monitor/auth/throttle.ts";

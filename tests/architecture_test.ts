@@ -30,8 +30,8 @@ async function importsOf(file: string): Promise<{ path: string; typeOnly: boolea
 const RULES: [RegExp, RegExp, string][] = [
   [
     /^monitor\//,
-    /^(routes|components|cli)\//,
-    "monitor/ must not depend on HTTP, pages or the CLI",
+    /^(routes\/|components\/|cli\/|runtime\.ts$|main\.ts$)/,
+    "monitor/ must not depend on HTTP, pages, the CLI or the wiring",
   ],
   [
     /^monitor\/store\//,
@@ -57,6 +57,10 @@ Deno.test("imports point one way: routes → monitor → store; components impor
           if (from.test(file) && to.test(imp.path)) {
             violations.push(`${file} → ${imp.path}: ${why}`);
           }
+        }
+        // Routes are handed the runtime; they never build one.
+        if (/^routes\//.test(file) && imp.path === "runtime.ts" && !imp.typeOnly) {
+          violations.push(`${file} → runtime.ts: routes may import only the Runtime type`);
         }
         // Pages take data, not services: only pure helpers and types may come from monitor/.
         if (/^components\//.test(file) && /^monitor\//.test(imp.path) && !imp.typeOnly) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { openDb } from "../monitor/store/db.ts";
-import { createRuntime } from "../monitor/runtime.ts";
+import { createRuntime } from "../runtime.ts";
 import { createApp } from "../routes/app.ts";
 import { REPO_ROOT, tempDir, testConfig } from "./_helpers/core.ts";
 

@@ -4,7 +4,7 @@
  */
 import type { Browser } from "playwright-core";
 import fs from "node:fs";
-import { createRuntime, type Runtime, type RuntimeOptions } from "../../monitor/runtime.ts";
+import { createRuntime, type Runtime, type RuntimeOptions } from "../../runtime.ts";
 import type { Config } from "../../monitor/config.ts";
 import { createApp } from "../../routes/app.ts";
 

@@ -3,7 +3,7 @@
  * client (cookie jar + CSRF token) for `app.request()`.
  */
 import type { Hono } from "hono";
-import { createRuntime, type Runtime, type RuntimeOptions } from "../../monitor/runtime.ts";
+import { createRuntime, type Runtime, type RuntimeOptions } from "../../runtime.ts";
 import type { Config } from "../../monitor/config.ts";
 import type { ProbeFn } from "../../monitor/service.ts";
 import type { ProbeResult } from "../../monitor/types.ts";

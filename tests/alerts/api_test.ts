@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createRuntime } from "../../monitor/runtime.ts";
+import { createRuntime } from "../../runtime.ts";
 import type { EmailConfig } from "../../monitor/config.ts";
 import { createApp } from "../../routes/app.ts";
 import { tempDir, testConfig } from "../_helpers/core.ts";

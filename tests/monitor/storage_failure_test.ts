@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { createRuntime } from "../../monitor/runtime.ts";
+import { createRuntime } from "../../runtime.ts";
 import { createApp } from "../../routes/app.ts";
 import { setLogLevel } from "../../monitor/log.ts";
 import { StorageError } from "../../monitor/store/health.ts";

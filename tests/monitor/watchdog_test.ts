@@ -3,7 +3,7 @@
  * timeout + grace it is recorded as a timeout, logged and counted, and the next check runs.
  */
 import assert from "node:assert/strict";
-import { createRuntime } from "../../monitor/runtime.ts";
+import { createRuntime } from "../../runtime.ts";
 import { createApp } from "../../routes/app.ts";
 import { setLogLevel } from "../../monitor/log.ts";
 import { guardProbe } from "../../monitor/watchdog.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createRuntime, type Runtime } from "../../monitor/runtime.ts";
+import { createRuntime, type Runtime } from "../../runtime.ts";
 import { createApp } from "../../routes/app.ts";
 import { setLogLevel } from "../../monitor/log.ts";
 import { startTarget } from "../_helpers/targets.ts";

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { createRuntime } from "../../monitor/runtime.ts";
-import { openDb } from "../../monitor/store/db.ts";
-import { setLogLevel } from "../../monitor/log.ts";
-import { startTarget, startTcpTarget } from "../_helpers/targets.ts";
-import { tempDir, testConfig, waitFor } from "../_helpers/core.ts";
+import { createRuntime } from "../runtime.ts";
+import { openDb } from "../monitor/store/db.ts";
+import { setLogLevel } from "../monitor/log.ts";
+import { startTarget, startTcpTarget } from "./_helpers/targets.ts";
+import { tempDir, testConfig, waitFor } from "./_helpers/core.ts";
 
 setLogLevel("error");
 

@@ -1,21 +1,29 @@
-/** Builds the running service from a config: database, services, scheduler and cron jobs. */
+/**
+ * The wiring half of the composition root (main.ts is the process half): builds the running
+ * service from a config (database, services, scheduler, cron jobs). Kept out of monitor/ so the
+ * domain code never depends on how it is assembled; tests build in-process services with it.
+ */
 import { dirname } from "node:path";
-import type { Config } from "./config.ts";
-import { type Db, openDb, SERVICE_BUSY_TIMEOUT_MS } from "./store/db.ts";
-import { storageHealth, type StorageStatus } from "./store/health.ts";
-import { acquireInstanceLock, type InstanceLock } from "./instance_lock.ts";
-import { MonitorService, type ProbeFn } from "./service.ts";
-import { Accounts } from "./auth/accounts.ts";
-import { Scheduler } from "./scheduler.ts";
-import { CheckMetrics } from "./metrics.ts";
-import { finalizeRollups, pruneHistory } from "./maintenance.ts";
-import { probe as realProbe } from "./probe.ts";
-import { allStates, getState, initialState } from "./store/state.ts";
-import { log } from "./log.ts";
-import { getMonitor, listMonitors } from "./store/monitors.ts";
-import type { MonitorStatus } from "./types.ts";
-import { statusCounts } from "./store/dashboard.ts";
-import { type AlertService, type AlertTuning, createAlertService } from "./alerts/service.ts";
+import type { Config } from "./monitor/config.ts";
+import { type Db, openDb, SERVICE_BUSY_TIMEOUT_MS } from "./monitor/store/db.ts";
+import { storageHealth, type StorageStatus } from "./monitor/store/health.ts";
+import { acquireInstanceLock, type InstanceLock } from "./monitor/instance_lock.ts";
+import { MonitorService, type ProbeFn } from "./monitor/service.ts";
+import { Accounts } from "./monitor/auth/accounts.ts";
+import { Scheduler } from "./monitor/scheduler.ts";
+import { CheckMetrics } from "./monitor/metrics.ts";
+import { finalizeRollups, pruneHistory } from "./monitor/maintenance.ts";
+import { probe as realProbe } from "./monitor/probe.ts";
+import { allStates, getState, initialState } from "./monitor/store/state.ts";
+import { log } from "./monitor/log.ts";
+import { getMonitor, listMonitors } from "./monitor/store/monitors.ts";
+import type { MonitorStatus } from "./monitor/types.ts";
+import { statusCounts } from "./monitor/store/dashboard.ts";
+import {
+  type AlertService,
+  type AlertTuning,
+  createAlertService,
+} from "./monitor/alerts/service.ts";
 
 /** Everything the routes and the CLI need, wired together. */
 export interface Runtime {
