@@ -2,6 +2,7 @@
  * Alert emails as pure functions of their facts: no I/O, no clock (`now` is a field), so every
  * wording is pinned by table tests. Subjects are short enough for a phone's lock screen.
  */
+import type { AppOutageRow } from "../store/alert_facts.ts";
 import type { ErrorKind, Incident } from "../types.ts";
 
 /** What an alert row announces (defined with the outbox rows in the store). */
@@ -29,17 +30,8 @@ export interface CheckFacts {
   errorMessage: string | null;
 }
 
-/** An internal app that failed during the website's outage. */
-export interface AffectedApp {
-  id: number;
-  name: string;
-  url: string;
-  startedAt: number;
-  endedAt: number | null;
-  errorKind: ErrorKind;
-  httpStatus: number | null;
-  errorMessage: string;
-}
+/** An internal app that failed during the website's outage (its URL already redacted). */
+export type AffectedApp = Omit<AppOutageRow, "monitorId"> & { id: number };
 
 /** Everything one alert email says. */
 export interface AlertFacts {
