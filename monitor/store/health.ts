@@ -92,24 +92,28 @@ export class StorageHealth {
     this.#since = null;
   }
 
-  /** A write failed for a storage reason. */
+  /** A write failed for a storage reason (called by the transaction helper on every failure). */
   failed(err: StorageError): void {
-    this.#failedWrites++;
-    // A lock held briefly by the CLI is normal and retried; it does not make the service unhealthy.
+    // A lock held briefly by the CLI is normal and retried; only giving up on it counts.
     if (err.kind === "busy") return;
+    this.#failedWrites++;
+    this.#markFailing(err);
+  }
+
+  /**
+   * A write was abandoned after every retry (a check is kept for later). Other causes were
+   * already counted by {@link failed}; a lock held past every retry counts only now.
+   */
+  gaveUp(err: StorageError): void {
+    if (err.kind !== "busy") return;
+    this.#failedWrites++;
+    this.#markFailing(err);
+  }
+
+  #markFailing(err: StorageError): void {
     if (this.#failing?.kind === err.kind) return;
     this.#failing = err;
     this.#since ??= Date.now();
-    log.error("storage.write_failed", { cause: err.kind, reason: err.reason, error: err.detail });
-  }
-
-  /** Locks held longer than every retry (a check could not be stored) also count. */
-  gaveUp(err: StorageError): void {
-    if (err.kind !== "busy") return this.failed(err);
-    this.#failedWrites++;
-    if (this.#failing) return;
-    this.#failing = err;
-    this.#since = Date.now();
     log.error("storage.write_failed", { cause: err.kind, reason: err.reason, error: err.detail });
   }
 

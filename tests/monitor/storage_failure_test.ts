@@ -107,6 +107,8 @@ Deno.test("disk full: /healthz degrades with the cause, writes answer 503, check
   });
   assert.equal(create.status, 503);
   assert.match(create.json.error as string, /disk is full/);
+  // Each refused write counted once: five checks and the create.
+  assert.equal(s.rt.storage().failedWrites, 6);
 
   // A monitor deleted meanwhile takes its kept results with it.
   assert.equal((await s.call("POST", `/api/v1/monitors/${other.id}/check`)).status, 503);
