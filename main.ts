@@ -4,6 +4,7 @@ import { readEnv } from "./monitor/env.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 import { log, setLogLevel } from "./monitor/log.ts";
 import { startupErrorMessage } from "./monitor/startup_errors.ts";
+import { settleWithin } from "./monitor/settle.ts";
 import { createApp } from "./routes/app.ts";
 
 /** Shutdown never takes longer than this, whatever targets, clients or SMTP servers do. */
@@ -78,8 +79,7 @@ async function shutdown(signal: string) {
     log.error("server.stop_timeout", { limitMs: SHUTDOWN_LIMIT_MS });
     Deno.exit(1);
   }, SHUTDOWN_LIMIT_MS);
-  const drained = new Promise((r) => setTimeout(r, HTTP_DRAIN_MS));
-  await Promise.race([server.shutdown(), drained]).catch(() => {});
+  await settleWithin(server.shutdown(), HTTP_DRAIN_MS);
   await runtime.stop().catch((err) => log.error("server.stop_failed", { error: err }));
   clearTimeout(forced);
   log.info("server.stopped", {});

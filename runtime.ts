@@ -4,6 +4,7 @@
  * domain code never depends on how it is assembled; tests build in-process services with it.
  */
 import { dirname } from "node:path";
+import { settleWithin } from "./monitor/settle.ts";
 import type { Config } from "./monitor/config.ts";
 import { type Db, openDb, SERVICE_BUSY_TIMEOUT_MS } from "./monitor/store/db.ts";
 import { storageHealth, type StorageStatus } from "./monitor/store/health.ts";
@@ -59,13 +60,6 @@ export interface RuntimeOptions {
 
 /** The longest `stop()` waits for checks in flight before closing anyway. */
 const STOP_WAIT_MS = 3_000;
-
-/** Resolves when `work` settles or after `ms`, whichever comes first. */
-function bounded(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<void>((r) => timer = setTimeout(r, ms));
-  return Promise.race([work.then(() => {}, () => {}), late]).finally(() => clearTimeout(timer));
-}
 
 /** Opens the database and builds the services; nothing runs until `start()`. */
 export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtime {
@@ -176,10 +170,10 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
     async stop() {
       crons.abort();
       // Every wait is bounded: shutdown must finish whatever targets or the SMTP server do.
-      await bounded(Promise.allSettled([...cronJobs, ...runningJobs]), STOP_WAIT_MS);
-      await bounded(scheduler.stop(), STOP_WAIT_MS);
+      await settleWithin(Promise.allSettled([...cronJobs, ...runningJobs]), STOP_WAIT_MS);
+      await settleWithin(scheduler.stop(), STOP_WAIT_MS);
       // After the scheduler: its last transitions may have queued alerts.
-      await bounded(alerts.stop(), STOP_WAIT_MS);
+      await settleWithin(alerts.stop(), STOP_WAIT_MS);
       try {
         db.close();
       } finally {
