@@ -89,7 +89,7 @@ Deno.test("createsuperuser refuses weak or empty passwords and bad input without
   await Promise.all(cases.map(async ([args, message]) => {
     const r = await cli("createsuperuser", args, dir.path);
     assert.notEqual(r.code, 0, args.join(" "));
-    assert.match(r.stderr, message, args.join(" "));
+    assert.match(r.stderr, message, `${args.join(" ")}: ${r.stderr}`);
   }));
   assert.deepEqual(usernames(dir.path), []);
 });

@@ -20,27 +20,48 @@ export interface OpenOptions {
 /** The wait the long-running service allows a statement; longer waits are async retries. */
 export const SERVICE_BUSY_TIMEOUT_MS = 25;
 
+/** How long opening waits, in total, for other processes preparing or migrating the same file. */
+const OPEN_RETRY_MS = 15_000;
+/** The busy handler's share of each open attempt; the rest of the wait is retries. */
+const OPEN_BUSY_TIMEOUT_MS = 200;
+
 /**
  * Opens (creating when missing) the database at `path`, applies pragmas and pending migrations.
  * `":memory:"` is accepted for tests.
+ *
+ * Several processes may create or migrate the same new file at once (the service and a CLI task,
+ * or parallel CLI runs). SQLite's busy handler does not cover every case: a connection that would
+ * deadlock (two readers both upgrading, as switching to WAL does) gets SQLITE_BUSY at once. So a
+ * busy open is retried from the start, for up to {@link OPEN_RETRY_MS}.
  */
 export function openDb(path: string, opts: OpenOptions = {}): Db {
   if (path !== ":memory:") Deno.mkdirSync(dirname(path), { recursive: true });
-  const db = new DatabaseSync(path);
-  try {
-    // Set first: switching a new file to WAL and migrating it also need the write lock, and two
-    // processes may create the same new file at once.
-    db.exec("PRAGMA busy_timeout = 5000");
-    db.exec("PRAGMA journal_mode = WAL");
-    db.exec("PRAGMA synchronous = NORMAL");
-    db.exec("PRAGMA foreign_keys = ON");
-    migrate(db);
-    db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.round(opts.busyTimeoutMs ?? 5000))}`);
-  } catch (err) {
-    db.close();
-    throw err;
+  const giveUpAt = Date.now() + OPEN_RETRY_MS;
+  for (let wait = 20;; wait = Math.min(wait * 2, 500)) {
+    const db = new DatabaseSync(path);
+    try {
+      db.exec(`PRAGMA busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = NORMAL");
+      db.exec("PRAGMA foreign_keys = ON");
+      migrate(db);
+      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.round(opts.busyTimeoutMs ?? 5000))}`);
+      return db;
+    } catch (err) {
+      db.close();
+      if (!isBusy(err) || Date.now() + wait > giveUpAt) throw err;
+    }
+    // Opening is start-up work with nothing else to serve yet, so a blocking pause is fine.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
   }
-  return db;
+}
+
+/** Whether `err`, or the error it wraps, is SQLite's "database is locked". */
+function isBusy(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    if (StorageError.from(e)?.kind === "busy") return true;
+  }
+  return false;
 }
 
 /**

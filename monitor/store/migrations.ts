@@ -361,7 +361,9 @@ export function migrate(db: DatabaseSync, migrations: Migration[] = MIGRATIONS):
   for (const m of migrations) {
     if (m.version <= current) continue;
     const fail = (err: unknown) =>
-      new Error(`Cannot migrate database to version ${m.version} (${m.name}): ${err}`);
+      new Error(`Cannot migrate database to version ${m.version} (${m.name}): ${err}`, {
+        cause: err,
+      });
     let restoreForeignKeys = () => {};
     try {
       if (m.foreignKeysOff) restoreForeignKeys = foreignKeysOff(db);

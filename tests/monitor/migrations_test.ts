@@ -344,3 +344,37 @@ Deno.test("a rebuild that would leave dangling references is rolled back", async
     db.close();
   }
 });
+
+Deno.test("opening a new database waits for another process that holds it locked, then migrates it", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/health.db`;
+  // The other process creates the file and holds its write lock for longer than one busy wait.
+  // Switching to WAL then needs a lock upgrade that SQLite refuses at once, without waiting.
+  const holder = new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      `import { DatabaseSync } from "node:sqlite";
+       const db = new DatabaseSync(${JSON.stringify(path)});
+       db.exec("CREATE TABLE held (x); BEGIN IMMEDIATE; INSERT INTO held VALUES (1);");
+       console.log("locked");
+       await new Promise((r) => setTimeout(r, 1200));
+       db.exec("COMMIT");`,
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = holder.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  assert.equal((await reader.read()).value?.trim(), "locked");
+  const t0 = performance.now();
+  const db = openDb(path);
+  const waitedMs = performance.now() - t0;
+  try {
+    assert.ok(waitedMs > 500, `opened after ${Math.round(waitedMs)} ms, while the lock was held`);
+    assert.equal(pragma(db, "user_version"), MIGRATIONS.at(-1)!.version);
+    assert.equal(pragma(db, "journal_mode"), "wal");
+  } finally {
+    db.close();
+    await reader.cancel();
+    assert.equal((await holder.status).code, 0);
+  }
+});
