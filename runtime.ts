@@ -6,7 +6,7 @@
 import { dirname } from "node:path";
 import { settleWithin } from "./monitor/settle.ts";
 import type { Config } from "./monitor/config.ts";
-import { type Db, openDb, SERVICE_BUSY_TIMEOUT_MS } from "./monitor/store/db.ts";
+import { type Db, openDb, SERVICE_BUSY_TIMEOUT_MS } from "./monitor/store/sqlite/db.ts";
 import { storageHealth, type StorageStatus } from "./monitor/store/health.ts";
 import { acquireInstanceLock, type InstanceLock } from "./monitor/instance_lock.ts";
 import { MonitorService, type ProbeFn } from "./monitor/service.ts";
@@ -15,11 +15,12 @@ import { Scheduler } from "./monitor/scheduler.ts";
 import { CheckMetrics } from "./monitor/metrics.ts";
 import { finalizeRollups, pruneHistory } from "./monitor/maintenance.ts";
 import { probe as realProbe } from "./monitor/probe.ts";
-import { allStates, getState, initialState } from "./monitor/store/state.ts";
+import { allStates, getState } from "./monitor/store/sqlite/state.ts";
+import { initialState } from "./monitor/store/records.ts";
 import { log } from "./monitor/log.ts";
-import { getMonitor, listMonitors } from "./monitor/store/monitors.ts";
+import { getMonitor, listMonitors } from "./monitor/store/sqlite/monitors.ts";
 import type { MonitorStatus } from "./monitor/types.ts";
-import { statusCounts } from "./monitor/store/dashboard.ts";
+import { statusCounts } from "./monitor/store/sqlite/dashboard.ts";
 import {
   type AlertService,
   type AlertTuning,

@@ -3,10 +3,10 @@
  * (much faster than recording checks one by one): hourly and daily rollups for the past days,
  * raw recent checks, and the monitor's state row.
  */
-import type { Db } from "../monitor/store/db.ts";
-import { transaction } from "../monitor/store/db.ts";
-import { stmt } from "../monitor/store/statements.ts";
-import { saveState } from "../monitor/store/state.ts";
+import type { Db } from "../monitor/store/sqlite/db.ts";
+import { transaction } from "../monitor/store/sqlite/db.ts";
+import { stmt } from "../monitor/store/sqlite/statements.ts";
+import { saveState } from "../monitor/store/sqlite/state.ts";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;

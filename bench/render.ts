@@ -8,7 +8,7 @@ import { loadConfig } from "../monitor/config.ts";
 import { setLogLevel } from "../monitor/log.ts";
 import { createRuntime } from "../runtime.ts";
 import { Sessions } from "../monitor/auth/sessions.ts";
-import { transaction } from "../monitor/store/db.ts";
+import { transaction } from "../monitor/store/sqlite/db.ts";
 import { createApp } from "../routes/app.ts";
 import { rng, seedChecks, seedRollups } from "./_seed.ts";
 

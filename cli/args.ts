@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../monitor/config.ts";
 import { readEnv } from "../monitor/env.ts";
-import { openDb } from "../monitor/store/db.ts";
+import { openDb } from "../monitor/store/sqlite/db.ts";
 
 /** Parses `--flag value` options or exits 2 with the usage text. */
 export function parseFlags<T extends Record<string, { type: "string" | "boolean" }>>(

@@ -1,7 +1,7 @@
 /** The monitor page's read model: status, uptime, chart series, incidents and recent checks. */
 import type { Check, Incident, Monitor } from "./types.ts";
 import type { MonitorService, MonitorView, UptimeSummary } from "./service.ts";
-import { checksSince, detailStamp } from "./store/dashboard.ts";
+import { checksSince, detailStamp } from "./store/sqlite/dashboard.ts";
 
 /** The chart windows the monitor page offers. */
 export const CHART_RANGES = ["1h", "24h", "7d", "30d"] as const;

@@ -1,7 +1,7 @@
 /** Housekeeping jobs run by Deno.cron: retention pruning and rollup percentiles. */
-import { checkpoint, type Db } from "./store/db.ts";
-import { pruneChecks } from "./store/checks.ts";
-import { finalizePercentiles, pruneRollups } from "./store/rollups.ts";
+import { checkpoint, type Db } from "./store/sqlite/db.ts";
+import { pruneChecks } from "./store/sqlite/checks.ts";
+import { finalizePercentiles, pruneRollups } from "./store/sqlite/rollups.ts";
 import { pruneAlerts } from "./alerts/outbox.ts";
 import { log } from "./log.ts";
 

@@ -4,17 +4,17 @@
  */
 import type { Check, Monitor, MonitorState, MonitorStatus } from "./types.ts";
 import type { MonitorService } from "./service.ts";
-import { getMonitor, listMonitors } from "./store/monitors.ts";
-import { allStates, getState, initialState } from "./store/state.ts";
+import { getMonitor, listMonitors } from "./store/sqlite/monitors.ts";
+import { allStates, getState } from "./store/sqlite/state.ts";
+import { initialState } from "./store/records.ts";
 import {
   monitorsCheckedAfter,
-  type OverviewStamp,
   overviewStamp,
   recentChecksByMonitor,
   statusCounts,
-  type UptimeWindows,
   uptimeWindows,
-} from "./store/dashboard.ts";
+} from "./store/sqlite/dashboard.ts";
+import { type OverviewStamp, type UptimeWindows } from "./store/records.ts";
 
 /** How many recent checks the heartbeat strip shows. */
 export const HEARTBEATS = 30;

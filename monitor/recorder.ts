@@ -1,12 +1,12 @@
 /** Records a probe result: check, state, incident, rollups and transition in one transaction. */
 import type { Check, Monitor, MonitorState, ProbeResult, Transition } from "./types.ts";
-import { type Db, writeTransaction } from "./store/db.ts";
+import { type Db, writeTransaction } from "./store/sqlite/db.ts";
 import { StorageError, storageHealth } from "./store/health.ts";
-import { getMonitor } from "./store/monitors.ts";
-import { insertCheck } from "./store/checks.ts";
-import { closeIncident, extendIncident, openIncident } from "./store/incidents.ts";
-import { addToRollups } from "./store/rollups.ts";
-import { getState, saveState } from "./store/state.ts";
+import { getMonitor } from "./store/sqlite/monitors.ts";
+import { insertCheck } from "./store/sqlite/checks.ts";
+import { closeIncident, extendIncident, openIncident } from "./store/sqlite/incidents.ts";
+import { addToRollups } from "./store/sqlite/rollups.ts";
+import { getState, saveState } from "./store/sqlite/state.ts";
 import { checkStep } from "./check_step.ts";
 import { log, redactUrl } from "./log.ts";
 

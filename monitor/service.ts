@@ -7,13 +7,15 @@ import type {
   MonitorStatus,
   ProbeResult,
 } from "./types.ts";
-import { type Db, transaction } from "./store/db.ts";
-import * as monitors from "./store/monitors.ts";
-import { getCheck, recentChecks } from "./store/checks.ts";
-import { listIncidents } from "./store/incidents.ts";
-import { allStates, getState, initialState } from "./store/state.ts";
-import { monitorUptime, type Period, type Rollup, rollupSeries } from "./store/rollups.ts";
-import { uptimeWindows } from "./store/dashboard.ts";
+import { type Db, transaction } from "./store/sqlite/db.ts";
+import * as monitors from "./store/sqlite/monitors.ts";
+import { getCheck, recentChecks } from "./store/sqlite/checks.ts";
+import { listIncidents } from "./store/sqlite/incidents.ts";
+import { allStates, getState } from "./store/sqlite/state.ts";
+import { initialState } from "./store/records.ts";
+import { monitorUptime, rollupSeries } from "./store/sqlite/rollups.ts";
+import { type Period, type Rollup } from "./store/records.ts";
+import { uptimeWindows } from "./store/sqlite/dashboard.ts";
 import { CheckRecorder, type RecordedCheck } from "./recorder.ts";
 import { type MonitorInput, monitorToInput, validateMonitor } from "./validate.ts";
 import { NotFoundError, StaleCheckError, ValidationError } from "./errors.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { openDb } from "../monitor/store/db.ts";
+import { openDb } from "../monitor/store/sqlite/db.ts";
 import { createRuntime } from "../runtime.ts";
 import { createApp } from "../routes/app.ts";
 import { REPO_ROOT, tempDir, testConfig } from "./_helpers/core.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createRuntime } from "../runtime.ts";
-import { openDb } from "../monitor/store/db.ts";
+import { openDb } from "../monitor/store/sqlite/db.ts";
 import { setLogLevel } from "../monitor/log.ts";
 import { startTarget, startTcpTarget } from "./_helpers/targets.ts";
 import { tempDir, testConfig, waitFor } from "./_helpers/core.ts";

@@ -2,12 +2,12 @@
  * Loads what an alert email says from the database at send time, so a website's email lists
  * the internal apps folded into it up to the moment it leaves.
  */
-import type { Db } from "../store/db.ts";
+import type { Db } from "../store/sqlite/db.ts";
 import { redactUrl } from "../log.ts";
-import { childIds, getMonitor } from "../store/monitors.ts";
-import { getIncident } from "../store/incidents.ts";
-import { getCheck } from "../store/checks.ts";
-import { appOutagesDuring } from "../store/alert_facts.ts";
+import { childIds, getMonitor } from "../store/sqlite/monitors.ts";
+import { getIncident } from "../store/sqlite/incidents.ts";
+import { getCheck } from "../store/sqlite/checks.ts";
+import { appOutagesDuring } from "../store/sqlite/alert_facts.ts";
 import type { AffectedApp, AlertFacts } from "./message.ts";
 import type { AlertRow } from "./outbox.ts";
 

@@ -2,11 +2,11 @@
  * Alert emails as pure functions of their facts: no I/O, no clock (`now` is a field), so every
  * wording is pinned by table tests. Subjects are short enough for a phone's lock screen.
  */
-import type { AppOutageRow } from "../store/alert_facts.ts";
+import type { AppOutageRow } from "../store/records.ts";
 import type { ErrorKind, Incident } from "../types.ts";
 
 /** What an alert row announces (defined with the outbox rows in the store). */
-import type { AlertKind } from "../store/outbox.ts";
+import type { AlertKind } from "../store/records.ts";
 export type { AlertKind };
 
 /** The monitor as the email shows it. */

@@ -1,15 +1,10 @@
 /**
- * The alerts table (the outbox). The SQL lives in monitor/store/outbox.ts; this module re-exports
+ * The alerts table (the outbox). The SQL lives in monitor/store/sqlite/outbox.ts; this module re-exports
  * it so the alert services and their importers keep one place to import the outbox from.
  */
 export {
-  ALERT_STATUSES,
   alertActivity,
   alertCounts,
-  type AlertQuery,
-  type AlertRecord,
-  type AlertRow,
-  type AlertStatus,
   claimAlert,
   dueAlerts,
   expireAlerts,
@@ -20,9 +15,16 @@ export {
   markFinal,
   markRetry,
   markSent,
-  type NewAlert,
   nextDueAt,
   nextDueByChannel,
   pruneAlerts,
   requeueInterrupted,
-} from "../store/outbox.ts";
+} from "../store/sqlite/outbox.ts";
+export {
+  ALERT_STATUSES,
+  type AlertQuery,
+  type AlertRecord,
+  type AlertRow,
+  type AlertStatus,
+  type NewAlert,
+} from "../store/records.ts";

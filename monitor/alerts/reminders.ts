@@ -1,6 +1,6 @@
 /** Reminder rows: re-send DOWN every `reminderIntervalMin` while an outage stays open. */
-import { type Db, transaction } from "../store/db.ts";
-import { openReminderIncidents, sentDownsAwaitingReminder } from "../store/alert_facts.ts";
+import { type Db, transaction } from "../store/sqlite/db.ts";
+import { openReminderIncidents, sentDownsAwaitingReminder } from "../store/sqlite/alert_facts.ts";
 import { insertAlert } from "./outbox.ts";
 
 /**

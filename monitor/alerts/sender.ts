@@ -14,7 +14,7 @@
  * rows keep going. It never blocks checks: SQLite work is a few indexed statements, sends are
  * awaited here only, and every send is bounded by its channel's timeouts.
  */
-import type { Db } from "../store/db.ts";
+import type { Db } from "../store/sqlite/db.ts";
 import { log } from "../log.ts";
 import { loadFacts } from "./facts.ts";
 import { enqueueReminders } from "./reminders.ts";

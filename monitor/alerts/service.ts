@@ -7,7 +7,7 @@
  */
 import type { Config } from "../config.ts";
 import { isEmailAddress } from "../config.ts";
-import type { Db } from "../store/db.ts";
+import type { Db } from "../store/sqlite/db.ts";
 import type { CheckRecorder } from "../recorder.ts";
 import { ValidationError } from "../errors.ts";
 import { log } from "../log.ts";

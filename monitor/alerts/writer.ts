@@ -18,12 +18,12 @@
  *   website's verdict is due (capped), so the website's DOWN can absorb it.
  * Everything else is sent on its own. Flapping within a threshold never reaches this writer.
  */
-import type { Db } from "../store/db.ts";
+import type { Db } from "../store/sqlite/db.ts";
 import type { TransitionWriter } from "../recorder.ts";
 import type { Monitor, Transition } from "../types.ts";
-import { childIds, getMonitor } from "../store/monitors.ts";
-import { listIncidents } from "../store/incidents.ts";
-import { getState } from "../store/state.ts";
+import { childIds, getMonitor } from "../store/sqlite/monitors.ts";
+import { listIncidents } from "../store/sqlite/incidents.ts";
+import { getState } from "../store/sqlite/state.ts";
 import { type AlertTarget, alertTargets, hasTarget } from "./recipients.ts";
 import { findAlert, foldChildAlerts, insertAlert } from "./outbox.ts";
 

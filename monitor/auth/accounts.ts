@@ -1,5 +1,5 @@
 /** Administrator accounts and API tokens. */
-import type { Db } from "../store/db.ts";
+import type { Db } from "../store/sqlite/db.ts";
 import { StorageError } from "../store/health.ts";
 import {
   countUsers,
@@ -7,23 +7,23 @@ import {
   findUserCredentials,
   getUserById,
   insertUser,
-  type User,
-} from "../store/users.ts";
+} from "../store/sqlite/users.ts";
+import { type User } from "../store/records.ts";
 import {
-  type ApiToken,
   deleteToken,
   findTokenByHash,
   insertToken,
   listTokens,
   touchToken,
-} from "../store/tokens.ts";
+} from "../store/sqlite/tokens.ts";
+import { type ApiToken } from "../store/records.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.ts";
 import { isEmailAddress } from "../config.ts";
 import { ValidationError } from "../errors.ts";
 import { randomToken, sha256Hex } from "./tokens.ts";
 
-export type { User } from "../store/users.ts";
-export type { ApiToken } from "../store/tokens.ts";
+export type { User } from "../store/records.ts";
+export type { ApiToken } from "../store/records.ts";
 
 // A precomputed hash so a login for an unknown user costs as much as for a known one.
 let dummyHash: Promise<string> | null = null;

@@ -1,7 +1,12 @@
 /** Dashboard sessions: random cookie tokens whose SHA-256 is stored in SQLite. */
-import type { Db } from "../store/db.ts";
+import type { Db } from "../store/sqlite/db.ts";
 import { randomToken, sha256Hex } from "./tokens.ts";
-import { deleteSession, findSession, insertSession, pruneSessions } from "../store/sessions.ts";
+import {
+  deleteSession,
+  findSession,
+  insertSession,
+  pruneSessions,
+} from "../store/sqlite/sessions.ts";
 
 /** A verified session. */
 export interface Session {

@@ -2,7 +2,7 @@
  * The monitor field registry: one declarative entry per configurable monitor field, from which
  * the rest is derived.
  *
- * - storage (`monitor/store/monitors.ts`): the column list and row ↔ `Monitor` mapping;
+ * - storage (`monitor/store/sqlite/monitors.ts`): the column list and row ↔ `Monitor` mapping;
  * - validation and the API (`monitor/monitor_fields.ts`, used by `monitor/validate.ts`): the API
  *   field list and order, the unknown-field check, defaults, limits, one parser per kind and
  *   `monitorToInput()` (API JSON, PATCH merges);
@@ -15,7 +15,7 @@
  *
  * Adding a field now touches:
  * 1. `monitor/types.ts`: the `Monitor` property;
- * 2. `monitor/store/migrations.ts`: a migration adding the column;
+ * 2. `monitor/store/sqlite/migrations.ts`: a migration adding the column;
  * 3. this table: one entry (API name, property, column, kind, default);
  * 4. `components/MonitorForm.tsx`: its label, hint and place on the form (the type checker
  *    refuses a registry field without one);

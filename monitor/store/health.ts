@@ -2,7 +2,6 @@
  * Storage failures as the service sees them: which cause (disk full, locked, I/O…), and whether
  * writes work right now, for /healthz and the logs.
  */
-import type { DatabaseSync } from "node:sqlite";
 import { log } from "../log.ts";
 
 /** Why a storage write failed. */
@@ -128,10 +127,10 @@ export class StorageHealth {
   }
 }
 
-const registry = new WeakMap<DatabaseSync, StorageHealth>();
+const registry = new WeakMap<object, StorageHealth>();
 
-/** The health tracker of a database handle (one per handle). */
-export function storageHealth(db: DatabaseSync): StorageHealth {
+/** The health tracker of a database handle or connection pool (one per handle). */
+export function storageHealth(db: object): StorageHealth {
   let h = registry.get(db);
   if (!h) registry.set(db, h = new StorageHealth());
   return h;

@@ -4,7 +4,7 @@
  */
 import { type Config, loadConfig } from "../../monitor/config.ts";
 import type { Monitor, MonitorState } from "../../monitor/types.ts";
-import { initialState } from "../../monitor/store/state.ts";
+import { initialState } from "../../monitor/store/records.ts";
 import { validateMonitor } from "../../monitor/validate.ts";
 
 /** The repository root (where deno.json lives), wherever the checkout is. */

@@ -5,7 +5,7 @@
  */
 import { loadConfig } from "../../monitor/config.ts";
 import type { Config, EmailConfig } from "../../monitor/config.ts";
-import { type Db, openDb } from "../../monitor/store/db.ts";
+import { type Db, openDb } from "../../monitor/store/sqlite/db.ts";
 import { MonitorService } from "../../monitor/service.ts";
 import { probe } from "../../monitor/probe.ts";
 import {

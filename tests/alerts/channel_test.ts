@@ -4,8 +4,8 @@
  * server-level semantics as email. Driven pass by pass (`runOnce()`) on a fake clock.
  */
 import assert from "node:assert/strict";
-import { type Db, openDb } from "../../monitor/store/db.ts";
-import { insertMonitor } from "../../monitor/store/monitors.ts";
+import { type Db, openDb } from "../../monitor/store/sqlite/db.ts";
+import { insertMonitor } from "../../monitor/store/sqlite/monitors.ts";
 import { type AlertRow, findAlert, insertAlert } from "../../monitor/alerts/outbox.ts";
 import { AlertSender } from "../../monitor/alerts/sender.ts";
 import {

@@ -4,9 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { type Db, openDb } from "../../monitor/store/db.ts";
-import { migrate, MIGRATIONS } from "../../monitor/store/migrations.ts";
-import { deleteMonitor } from "../../monitor/store/monitors.ts";
+import { type Db, openDb } from "../../monitor/store/sqlite/db.ts";
+import { migrate, MIGRATIONS } from "../../monitor/store/sqlite/migrations.ts";
+import { deleteMonitor } from "../../monitor/store/sqlite/monitors.ts";
 import { tempDir } from "../_helpers/core.ts";
 
 type Row = Record<string, unknown>;

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { openDb } from "../../monitor/store/db.ts";
-import { insertCheck } from "../../monitor/store/checks.ts";
-import { insertMonitor } from "../../monitor/store/monitors.ts";
-import { saveState } from "../../monitor/store/state.ts";
+import { openDb } from "../../monitor/store/sqlite/db.ts";
+import { insertCheck } from "../../monitor/store/sqlite/checks.ts";
+import { insertMonitor } from "../../monitor/store/sqlite/monitors.ts";
+import { saveState } from "../../monitor/store/sqlite/state.ts";
 import {
   checksSince,
   monitorsCheckedAfter,
@@ -10,7 +10,7 @@ import {
   recentChecksByMonitor,
   statusCounts,
   uptimeWindows,
-} from "../../monitor/store/dashboard.ts";
+} from "../../monitor/store/sqlite/dashboard.ts";
 import { fakeMonitor, fakeState } from "../_helpers/core.ts";
 import { MonitorService } from "../../monitor/service.ts";
 import { rng, seedRollups } from "../../bench/_seed.ts";

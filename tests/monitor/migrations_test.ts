@@ -1,9 +1,13 @@
 /** Schema migration 4: ids users see are never reused, and an existing database upgrades intact. */
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { type Db, openDb } from "../../monitor/store/db.ts";
-import { migrate, MIGRATIONS } from "../../monitor/store/migrations.ts";
-import { deleteMonitor, insertMonitor, type MonitorFields } from "../../monitor/store/monitors.ts";
+import { type Db, openDb } from "../../monitor/store/sqlite/db.ts";
+import { migrate, MIGRATIONS } from "../../monitor/store/sqlite/migrations.ts";
+import {
+  deleteMonitor,
+  insertMonitor,
+  type MonitorFields,
+} from "../../monitor/store/sqlite/monitors.ts";
 import { fakeMonitor, tempDir } from "../_helpers/core.ts";
 
 /** Writable monitor fields for a stored monitor named `name`. */

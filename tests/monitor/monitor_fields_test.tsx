@@ -3,14 +3,14 @@
  * the API JSON, the form and the fixtures all follow it.
  */
 import assert from "node:assert/strict";
-import { openDb } from "../../monitor/store/db.ts";
+import { openDb } from "../../monitor/store/sqlite/db.ts";
 import {
   getMonitor,
   insertMonitor,
   MONITOR_COLUMNS,
   monitorToRow,
   rowToMonitor,
-} from "../../monitor/store/monitors.ts";
+} from "../../monitor/store/sqlite/monitors.ts";
 import {
   DEFAULTS,
   LIMITS,
@@ -24,7 +24,7 @@ import {
 } from "../../monitor/monitor_fields.ts";
 import { type MonitorInput, validateMonitor } from "../../monitor/validate.ts";
 import type { Monitor } from "../../monitor/types.ts";
-import type { MonitorFields } from "../../monitor/store/monitors.ts";
+import type { MonitorFields } from "../../monitor/store/sqlite/monitors.ts";
 import { MonitorForm } from "../../components/MonitorForm.tsx";
 import { monitorJson } from "../../routes/json.ts";
 import { fakeMonitor } from "../_helpers/core.ts";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { MonitorService, type ProbeFn } from "../../monitor/service.ts";
-import { type Db, openDb } from "../../monitor/store/db.ts";
-import { migrate, MIGRATIONS } from "../../monitor/store/migrations.ts";
-import { rollupSeries } from "../../monitor/store/rollups.ts";
+import { type Db, openDb } from "../../monitor/store/sqlite/db.ts";
+import { migrate, MIGRATIONS } from "../../monitor/store/sqlite/migrations.ts";
+import { rollupSeries } from "../../monitor/store/sqlite/rollups.ts";
 import { finalizeRollups, pruneHistory } from "../../monitor/maintenance.ts";
 import { probe } from "../../monitor/probe.ts";
 import { setLogLevel } from "../../monitor/log.ts";

@@ -1,19 +1,19 @@
 import assert from "node:assert/strict";
-import { openDb } from "../../../monitor/store/db.ts";
+import { openDb } from "../../../monitor/store/sqlite/db.ts";
 import {
   countUsers,
   findUserByName,
   findUserCredentials,
   getUserById,
   insertUser,
-} from "../../../monitor/store/users.ts";
+} from "../../../monitor/store/sqlite/users.ts";
 import {
   deleteToken,
   findTokenByHash,
   insertToken,
   listTokens,
   touchToken,
-} from "../../../monitor/store/tokens.ts";
+} from "../../../monitor/store/sqlite/tokens.ts";
 import { Accounts } from "../../../monitor/auth/accounts.ts";
 
 Deno.test("store/users: insert, count, find by name and id, credentials", () => {

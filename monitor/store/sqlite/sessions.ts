@@ -1,16 +1,7 @@
 /** The sessions table: dashboard logins, keyed by a hash of the cookie token. */
 import type { Db } from "./db.ts";
 import { stmt } from "./statements.ts";
-
-/** A stored session joined with its user's name. */
-export interface SessionRow {
-  id: number;
-  userId: number;
-  username: string;
-  csrfToken: string;
-  createdAt: number;
-  expiresAt: number;
-}
+import type { SessionRow } from "../records.ts";
 
 type Row = Record<string, unknown>;
 

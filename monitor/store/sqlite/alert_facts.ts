@@ -2,24 +2,13 @@
  * Read queries behind alert emails and reminders: the internal apps down during a website's
  * outage, and the open outages with the sent DOWN rows a reminder may follow.
  */
-import type { ErrorKind } from "../types.ts";
+import type { ErrorKind } from "../../types.ts";
 import type { Db } from "./db.ts";
 import { stmt } from "./statements.ts";
-import { type AlertRow, toAlertRow } from "./outbox.ts";
+import { toAlertRow } from "./outbox.ts";
+import type { AlertRow, AppOutageRow, ReminderIncident } from "../records.ts";
 
 type Row = Record<string, unknown>;
-
-/** One outage of an internal app, with the app's name and (unredacted) URL. */
-export interface AppOutageRow {
-  monitorId: number;
-  name: string;
-  url: string;
-  startedAt: number;
-  endedAt: number | null;
-  errorKind: ErrorKind;
-  httpStatus: number | null;
-  errorMessage: string;
-}
 
 /**
  * A website's internal apps' incidents overlapping [from, to], oldest first (by start, then id),
@@ -47,13 +36,6 @@ export function appOutagesDuring(
     httpStatus: (r.http_status as number | null) ?? null,
     errorMessage: r.error_message as string,
   }));
-}
-
-/** An open incident of an active monitor that has a reminder interval. */
-export interface ReminderIncident {
-  incidentId: number;
-  /** The monitor's reminder interval, in minutes. */
-  everyMin: number;
 }
 
 /** The open incidents of active monitors with reminders configured. */

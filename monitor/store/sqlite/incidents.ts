@@ -1,5 +1,5 @@
 /** The incidents table: one row per DOWN period. */
-import type { Check, ErrorKind, Incident } from "../types.ts";
+import type { Check, ErrorKind, Incident } from "../../types.ts";
 import type { Db } from "./db.ts";
 import { stmt } from "./statements.ts";
 

@@ -2,29 +2,14 @@
 import type { Db } from "./db.ts";
 import { okLatencies } from "./checks.ts";
 import { stmt, yieldToEventLoop } from "./statements.ts";
-
-/** Rollup granularity. */
-export type Period = "hour" | "day";
-
-const PERIOD_MS: Record<Period, number> = { hour: 3_600_000, day: 86_400_000 };
-
-/** The start of the UTC bucket containing `t`. */
-export function bucketStart(period: Period, t: number): number {
-  return Math.floor(t / PERIOD_MS[period]) * PERIOD_MS[period];
-}
-
-/** One aggregate bucket. Latency figures cover successful checks only. */
-export interface Rollup {
-  monitorId: number;
-  period: Period;
-  bucketStart: number;
-  count: number;
-  upCount: number;
-  latencyMin: number | null;
-  latencyAvg: number | null;
-  latencyMax: number | null;
-  latencyP95: number | null;
-}
+import {
+  bucketStart,
+  percentile,
+  type Period,
+  PERIOD_MS,
+  type Rollup,
+  type UptimeCounts,
+} from "../records.ts";
 
 type Row = Record<string, unknown>;
 
@@ -71,13 +56,6 @@ export function addToRollups(
   }
 }
 
-/** The p-th percentile (0-100) of ascending values, nearest-rank. */
-export function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}
-
 /**
  * Fills in the p95 of closed buckets that lack it, computed once from raw checks (which are
  * still within retention). Only buckets that ended in [since, now) are considered.
@@ -113,12 +91,6 @@ export function rollupSeries(db: Db, monitorId: number, period: Period, from: nu
     `SELECT * FROM rollups WHERE monitor_id = ? AND period = ? AND bucket_start >= ?
      ORDER BY bucket_start`,
   ).all(monitorId, period, bucketStart(period, from)) as Row[]).map(toRollup);
-}
-
-/** Check and success counts over a window. */
-export interface UptimeCounts {
-  count: number;
-  upCount: number;
 }
 
 /** Uptime counts for one monitor since `from`. */

@@ -1,56 +1,15 @@
 /** The alerts table (the outbox): rows ↔ `AlertRow`, and every state change of a row. */
 import type { Db } from "./db.ts";
 import { stmt } from "./statements.ts";
-
-/** What an alert row announces. */
-export type AlertKind = "down" | "recovered" | "reminder";
-
-/**
- * Where a row is. `pending` waits for `next_attempt_at`; `sending` is claimed by the sender
- * (only during one delivery attempt); `grouped` was folded into the website's email; `skipped`
- * was never sent on purpose (email disabled, or a reminder after recovery); `failed` gave up.
- */
-export type AlertStatus = "pending" | "sending" | "sent" | "failed" | "skipped" | "grouped";
-
-/** Every status, in the order the API documents them. */
-export const ALERT_STATUSES: readonly AlertStatus[] = [
-  "pending",
-  "sending",
-  "sent",
-  "failed",
-  "skipped",
-  "grouped",
-];
-
-/** One outbox row: one alert for one target on one channel (an address, for email). */
-export interface AlertRow {
-  id: number;
-  monitorId: number;
-  incidentId: number;
-  kind: AlertKind;
-  seq: number;
-  /** The delivery channel's kind ("email", …). */
-  channel: string;
-  /** Where the channel delivers (an email address for "email"); compared case-insensitively. */
-  target: string;
-  status: AlertStatus;
-  groupedInto: number | null;
-  checkId: number | null;
-  failures: number;
-  threshold: number;
-  subject: string | null;
-  attempts: number;
-  lastError: string | null;
-  response: string | null;
-  createdAt: number;
-  nextAttemptAt: number;
-  sentAt: number | null;
-}
-
-/** A row with its monitor's name, for the API and dashboard. */
-export interface AlertRecord extends AlertRow {
-  monitorName: string;
-}
+import {
+  ALERT_STATUSES,
+  type AlertKind,
+  type AlertQuery,
+  type AlertRecord,
+  type AlertRow,
+  type AlertStatus,
+  type NewAlert,
+} from "../records.ts";
 
 type Row = Record<string, unknown>;
 
@@ -77,24 +36,6 @@ export function toAlertRow(r: Row): AlertRow {
     nextAttemptAt: r.next_attempt_at as number,
     sentAt: (r.sent_at as number | null) ?? null,
   };
-}
-
-/** The fields of a new row. */
-export interface NewAlert {
-  monitorId: number;
-  incidentId: number;
-  kind: AlertKind;
-  seq: number;
-  channel: string;
-  target: string;
-  status: "pending" | "skipped" | "grouped";
-  groupedInto: number | null;
-  checkId: number | null;
-  failures: number;
-  threshold: number;
-  lastError: string | null;
-  createdAt: number;
-  nextAttemptAt: number;
 }
 
 /**
@@ -265,13 +206,6 @@ export function expireAlerts(db: Db, before: number, hours: number): number {
        WHERE status = 'pending' AND created_at < :before`,
     ).run({ before, hours }).changes,
   );
-}
-
-/** Filters for {@link listAlerts}. */
-export interface AlertQuery {
-  limit?: number;
-  status?: AlertStatus;
-  monitorId?: number;
 }
 
 /** Recent rows, newest first, with monitor names. */

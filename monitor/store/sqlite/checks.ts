@@ -1,5 +1,5 @@
 /** The checks table: one row per probe. */
-import type { Check, ErrorKind, ProbeResult } from "../types.ts";
+import type { Check, ErrorKind, ProbeResult } from "../../types.ts";
 import type { Db } from "./db.ts";
 import { bool, stmt, yieldToEventLoop } from "./statements.ts";
 

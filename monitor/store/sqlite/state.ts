@@ -1,7 +1,8 @@
 /** The monitor_state table: the persisted health state that survives restarts. */
-import type { HealthState, MonitorState } from "../types.ts";
+import type { HealthState, MonitorState } from "../../types.ts";
 import type { Db } from "./db.ts";
 import { stmt } from "./statements.ts";
+import { initialState } from "../records.ts";
 
 type Row = Record<string, unknown>;
 
@@ -15,20 +16,6 @@ function toState(r: Row): MonitorState {
     lastCheckedAt: (r.last_checked_at as number | null) ?? null,
     failingSince: (r.failing_since as number | null) ?? null,
     changedAt: r.changed_at as number,
-  };
-}
-
-/** The state before any check: pending. */
-export function initialState(monitorId: number, now: number): MonitorState {
-  return {
-    monitorId,
-    state: "pending",
-    consecutiveFailures: 0,
-    openIncidentId: null,
-    lastCheckId: null,
-    lastCheckedAt: null,
-    failingSince: null,
-    changedAt: now,
   };
 }
 

@@ -1,10 +1,10 @@
 /** The monitors table: rows ↔ `Monitor`, mapped by the field registry (./field_registry.ts). */
-import type { Monitor } from "../types.ts";
+import type { Monitor } from "../../types.ts";
 import type { Db } from "./db.ts";
 import { bool, stmt } from "./statements.ts";
-import { MONITOR_FIELD_SPECS, type MonitorFields } from "./field_registry.ts";
+import { MONITOR_FIELD_SPECS, type MonitorFields } from "../field_registry.ts";
 
-export type { MonitorFields } from "./field_registry.ts";
+export type { MonitorFields } from "../field_registry.ts";
 
 type Row = Record<string, unknown>;
 

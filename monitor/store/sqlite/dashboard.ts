@@ -1,8 +1,9 @@
 /** Read-only queries behind the dashboard: heartbeat strips, change detection, short charts. */
-import type { Check } from "../types.ts";
+import type { Check } from "../../types.ts";
 import type { Db } from "./db.ts";
 import { toCheck } from "./checks.ts";
 import { stmt } from "./statements.ts";
+import type { OverviewStamp, UptimeWindows } from "../records.ts";
 
 type Row = Record<string, unknown>;
 
@@ -27,15 +28,6 @@ export function recentChecksByMonitor(db: Db, n: number, ids?: number[]): Map<nu
     list.push(check);
   }
   return out;
-}
-
-/** What the overview's change detection compares. */
-export interface OverviewStamp {
-  /** Highest check id recorded so far (ids only grow while monitors exist). */
-  maxCheckId: number;
-  monitorCount: number;
-  /** Latest monitor edit; any create, edit, pause or resume moves it. */
-  maxUpdatedAt: number;
 }
 
 /** The overview's change stamp: two index lookups and a count over the monitors table. */
@@ -80,13 +72,6 @@ export function detailStamp(db: Db, monitorId: number): string {
      WHERE m.id = :id OR m.parent_id = :id`,
   ).get({ id: monitorId }) as Row;
   return `${r.c}-${r.u}-${r.n}`;
-}
-
-/** Uptime percentages over the overview's three windows; null where no check fell in one. */
-export interface UptimeWindows {
-  h24: number | null;
-  d7: number | null;
-  d30: number | null;
 }
 
 const HOUR = 3_600_000;

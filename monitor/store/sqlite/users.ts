@@ -1,15 +1,8 @@
 /** The users table: dashboard administrator accounts. */
 import type { Db } from "./db.ts";
 import { stmt } from "./statements.ts";
-
-/** A user account (never carries the password hash; see `findUserCredentials`). */
-export interface User {
-  id: number;
-  username: string;
-  email: string | null;
-  isAdmin: boolean;
-  createdAt: number;
-}
+import type { User } from "../records.ts";
+import { StoreConflictError } from "../store.ts";
 
 type Row = Record<string, unknown>;
 
@@ -28,20 +21,24 @@ export function countUsers(db: Db): number {
 
 /**
  * Inserts an administrator and returns it; `passwordHash` is the encoded hash from
- * monitor/auth/passwords.ts. Throws the driver's error (message containing "UNIQUE") on a
- * taken name.
+ * monitor/auth/passwords.ts. Throws {@link StoreConflictError} on a taken name.
  */
 export function insertUser(
   db: Db,
   u: { username: string; email: string | null; passwordHash: string; createdAt: number },
 ): User {
-  return toUser(
-    stmt(
-      db,
-      `INSERT INTO users (username, email, password_hash, is_admin, created_at)
-     VALUES (?, ?, ?, 1, ?) RETURNING *`,
-    ).get(u.username, u.email, u.passwordHash, u.createdAt) as Row,
-  );
+  try {
+    return toUser(
+      stmt(
+        db,
+        `INSERT INTO users (username, email, password_hash, is_admin, created_at)
+       VALUES (?, ?, ?, 1, ?) RETURNING *`,
+      ).get(u.username, u.email, u.passwordHash, u.createdAt) as Row,
+    );
+  } catch (err) {
+    if (String(err).includes("UNIQUE")) throw new StoreConflictError("users.username");
+    throw err;
+  }
 }
 
 /** A user by exact name, or null. */

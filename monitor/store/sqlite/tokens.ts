@@ -1,16 +1,7 @@
 /** The api_tokens table: API token metadata, keyed by a hash of the secret. */
 import type { Db } from "./db.ts";
 import { stmt } from "./statements.ts";
-
-/** An API token's metadata. */
-export interface ApiToken {
-  id: number;
-  name: string;
-  /** The first characters, to recognise a token in lists. */
-  prefix: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-}
+import type { ApiToken } from "../records.ts";
 
 type Row = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { dirname } from "node:path";
 import { migrate } from "./migrations.ts";
-import { StorageError, storageHealth } from "./health.ts";
+import { StorageError, storageHealth } from "../health.ts";
 
 /** The database handle every store function takes. */
 export type Db = DatabaseSync;

@@ -1,0 +1,197 @@
+/**
+ * The records the store hands out and takes, shared by every engine, and the pure helpers
+ * that define their meaning (bucket boundaries, percentiles, the initial state).
+ */
+import type { ErrorKind, MonitorState } from "../types.ts";
+
+export type { MonitorFields } from "./field_registry.ts";
+
+/** What an alert row announces. */
+export type AlertKind = "down" | "recovered" | "reminder";
+
+/**
+ * Where a row is. `pending` waits for `next_attempt_at`; `sending` is claimed by the sender
+ * (only during one delivery attempt); `grouped` was folded into the website's email; `skipped`
+ * was never sent on purpose (email disabled, or a reminder after recovery); `failed` gave up.
+ */
+export type AlertStatus = "pending" | "sending" | "sent" | "failed" | "skipped" | "grouped";
+
+/** Every status, in the order the API documents them. */
+export const ALERT_STATUSES: readonly AlertStatus[] = [
+  "pending",
+  "sending",
+  "sent",
+  "failed",
+  "skipped",
+  "grouped",
+];
+
+/** One outbox row: one alert for one target on one channel (an address, for email). */
+export interface AlertRow {
+  id: number;
+  monitorId: number;
+  incidentId: number;
+  kind: AlertKind;
+  seq: number;
+  /** The delivery channel's kind ("email", …). */
+  channel: string;
+  /** Where the channel delivers (an email address for "email"); compared case-insensitively. */
+  target: string;
+  status: AlertStatus;
+  groupedInto: number | null;
+  checkId: number | null;
+  failures: number;
+  threshold: number;
+  subject: string | null;
+  attempts: number;
+  lastError: string | null;
+  response: string | null;
+  createdAt: number;
+  nextAttemptAt: number;
+  sentAt: number | null;
+}
+
+/** A row with its monitor's name, for the API and dashboard. */
+export interface AlertRecord extends AlertRow {
+  monitorName: string;
+}
+
+/** The fields of a new row. */
+export interface NewAlert {
+  monitorId: number;
+  incidentId: number;
+  kind: AlertKind;
+  seq: number;
+  channel: string;
+  target: string;
+  status: "pending" | "skipped" | "grouped";
+  groupedInto: number | null;
+  checkId: number | null;
+  failures: number;
+  threshold: number;
+  lastError: string | null;
+  createdAt: number;
+  nextAttemptAt: number;
+}
+
+/** Filters for {@link listAlerts}. */
+export interface AlertQuery {
+  limit?: number;
+  status?: AlertStatus;
+  monitorId?: number;
+}
+
+/** Rollup granularity. */
+export type Period = "hour" | "day";
+
+/** Bucket length per period. */
+export const PERIOD_MS: Record<Period, number> = { hour: 3_600_000, day: 86_400_000 };
+
+/** The start of the UTC bucket containing `t`. */
+export function bucketStart(period: Period, t: number): number {
+  return Math.floor(t / PERIOD_MS[period]) * PERIOD_MS[period];
+}
+
+/** One aggregate bucket. Latency figures cover successful checks only. */
+export interface Rollup {
+  monitorId: number;
+  period: Period;
+  bucketStart: number;
+  count: number;
+  upCount: number;
+  latencyMin: number | null;
+  latencyAvg: number | null;
+  latencyMax: number | null;
+  latencyP95: number | null;
+}
+
+/** Check and success counts over a window. */
+export interface UptimeCounts {
+  count: number;
+  upCount: number;
+}
+
+/** The p-th percentile (0-100) of ascending values, nearest-rank. */
+export function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+/** The state before any check: pending. */
+export function initialState(monitorId: number, now: number): MonitorState {
+  return {
+    monitorId,
+    state: "pending",
+    consecutiveFailures: 0,
+    openIncidentId: null,
+    lastCheckId: null,
+    lastCheckedAt: null,
+    failingSince: null,
+    changedAt: now,
+  };
+}
+
+/** A user account (never carries the password hash; see `findUserCredentials`). */
+export interface User {
+  id: number;
+  username: string;
+  email: string | null;
+  isAdmin: boolean;
+  createdAt: number;
+}
+
+/** An API token's metadata. */
+export interface ApiToken {
+  id: number;
+  name: string;
+  /** The first characters, to recognise a token in lists. */
+  prefix: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** A stored session joined with its user's name. */
+export interface SessionRow {
+  id: number;
+  userId: number;
+  username: string;
+  csrfToken: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** One outage of an internal app, with the app's name and (unredacted) URL. */
+export interface AppOutageRow {
+  monitorId: number;
+  name: string;
+  url: string;
+  startedAt: number;
+  endedAt: number | null;
+  errorKind: ErrorKind;
+  httpStatus: number | null;
+  errorMessage: string;
+}
+
+/** An open incident of an active monitor that has a reminder interval. */
+export interface ReminderIncident {
+  incidentId: number;
+  /** The monitor's reminder interval, in minutes. */
+  everyMin: number;
+}
+
+/** What the overview's change detection compares. */
+export interface OverviewStamp {
+  /** Highest check id recorded so far (ids only grow while monitors exist). */
+  maxCheckId: number;
+  monitorCount: number;
+  /** Latest monitor edit; any create, edit, pause or resume moves it. */
+  maxUpdatedAt: number;
+}
+
+/** Uptime percentages over the overview's three windows; null where no check fell in one. */
+export interface UptimeWindows {
+  h24: number | null;
+  d7: number | null;
+  d30: number | null;
+}
