@@ -2,7 +2,7 @@
 import { ConfigError, loadConfig } from "./monitor/config.ts";
 import { readEnv } from "./monitor/env.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
-import { log, setLogLevel } from "./monitor/log.ts";
+import { log, redactUrl, setLogLevel } from "./monitor/log.ts";
 import { startupErrorMessage } from "./monitor/startup_errors.ts";
 import { settleWithin } from "./monitor/settle.ts";
 import { createApp } from "./routes/app.ts";
@@ -44,7 +44,7 @@ setLogLevel(config.logLevel);
 
 let runtime: Runtime;
 try {
-  runtime = createRuntime(config);
+  runtime = await createRuntime(config);
 } catch (err) {
   fail(startupErrorMessage(err, config));
 }
@@ -59,7 +59,7 @@ try {
       const shown = hostname.includes(":") ? `[${hostname}]` : hostname;
       log.info("server.listening", {
         url: `http://${shown}:${port}/`,
-        database: config.databasePath,
+        database: config.databaseUrl ? redactUrl(config.databaseUrl) : config.databasePath,
       });
       if (!config.email.host) log.warn("alerts.disabled", { reason: "EMAIL_HOST is not set" });
     },

@@ -6,8 +6,9 @@
 import { dirname } from "node:path";
 import { settleWithin } from "./monitor/settle.ts";
 import type { Config } from "./monitor/config.ts";
-import { type Db, openDb, SERVICE_BUSY_TIMEOUT_MS } from "./monitor/store/sqlite/db.ts";
-import { storageHealth, type StorageStatus } from "./monitor/store/health.ts";
+import type { Store } from "./monitor/store/store.ts";
+import { openStore } from "./monitor/store/open.ts";
+import type { StorageStatus } from "./monitor/store/health.ts";
 import { acquireInstanceLock, type InstanceLock } from "./monitor/instance_lock.ts";
 import { MonitorService, type ProbeFn } from "./monitor/service.ts";
 import { Accounts } from "./monitor/auth/accounts.ts";
@@ -15,12 +16,9 @@ import { Scheduler } from "./monitor/scheduler.ts";
 import { CheckMetrics } from "./monitor/metrics.ts";
 import { finalizeRollups, pruneHistory } from "./monitor/maintenance.ts";
 import { probe as realProbe } from "./monitor/probe.ts";
-import { allStates, getState } from "./monitor/store/sqlite/state.ts";
 import { initialState } from "./monitor/store/records.ts";
 import { log } from "./monitor/log.ts";
-import { getMonitor, listMonitors } from "./monitor/store/sqlite/monitors.ts";
 import type { MonitorStatus } from "./monitor/types.ts";
-import { statusCounts } from "./monitor/store/sqlite/dashboard.ts";
 import {
   type AlertService,
   type AlertTuning,
@@ -30,7 +28,7 @@ import {
 /** Everything the routes and the CLI need, wired together. */
 export interface Runtime {
   config: Config;
-  db: Db;
+  store: Store;
   service: MonitorService;
   accounts: Accounts;
   scheduler: Scheduler;
@@ -41,7 +39,7 @@ export interface Runtime {
   /** Whether storage writes work right now (for /healthz). */
   storage(): StorageStatus;
   /** Monitor counts by status, for /metrics and the summary bar. */
-  statusCounts(): Record<MonitorStatus, number>;
+  statusCounts(): Promise<Record<MonitorStatus, number>>;
   /** Starts the scheduler and (unless disabled) the cron jobs. */
   start(): void;
   /** Stops cron jobs and the scheduler, waits for probes in flight, closes the database. */
@@ -63,27 +61,27 @@ export interface RuntimeOptions {
 const STOP_WAIT_MS = 3_000;
 
 /** Opens the database and builds the services; nothing runs until `start()`. */
-export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtime {
-  const memory = config.databasePath === ":memory:";
+export async function createRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
+  const sqliteFile = config.databaseUrl === null && config.databasePath !== ":memory:";
   // Before opening: a second instance must not even run migrations on a live database.
   let lock: InstanceLock | null = null;
-  if (!memory) {
+  if (sqliteFile) {
     Deno.mkdirSync(dirname(config.databasePath), { recursive: true });
     lock = acquireInstanceLock(config.databasePath);
   }
-  let db: Db;
+  let store: Store;
   try {
-    db = openDb(config.databasePath, { busyTimeoutMs: SERVICE_BUSY_TIMEOUT_MS });
+    store = await openStore(config, { service: true });
   } catch (err) {
     lock?.release();
     throw err;
   }
   const service = new MonitorService({
-    db,
+    store,
     probe: opts.probe ?? realProbe,
     watchdogGraceMs: opts.watchdogGraceMs,
   });
-  const accounts = new Accounts(db);
+  const accounts = new Accounts(store);
   const metrics = new CheckMetrics();
   service.recorder.onRecorded((e) => metrics.observe(e));
   service.onStuck((monitor, afterMs) => {
@@ -95,24 +93,29 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
       abandonedAfterMs: afterMs,
     });
   });
-  const alerts = createAlertService({ db, config, recorder: service.recorder }, opts.alerts);
+  const alerts = createAlertService(
+    { store, config, recorder: service.recorder },
+    opts.alerts,
+  );
   const scheduler = new Scheduler({
     concurrency: config.checkConcurrency,
     // Once a minute: monitors and states only (service.list() would also read every last check).
-    loadActive: () => {
-      const states = allStates(db);
-      return listMonitors(db).filter((m) => m.active).map((monitor) => ({
+    loadActive: async () => {
+      const [all, states] = await Promise.all([store.monitors.list(), store.states.all()]);
+      return all.filter((m) => m.active).map((monitor) => ({
         monitor,
         state: states.get(monitor.id) ?? initialState(monitor.id, monitor.createdAt),
       }));
     },
-    loadOne: (id) => {
-      const monitor = getMonitor(db, id);
-      return monitor?.active ? { monitor, state: getState(db, id) } : null;
+    loadOne: async (id) => {
+      const monitor = await store.monitors.get(id);
+      return monitor?.active ? { monitor, state: await store.states.get(id) } : null;
     },
     runCheck: async (monitor, signal) => (await service.runCheck(monitor, signal)).state,
   });
-  service.onChange((id) => scheduler.refresh(id));
+  service.onChange((id) => {
+    scheduler.refresh(id).catch((err) => log.error("scheduler.refresh_failed", { id, error: err }));
+  });
 
   const crons = new AbortController();
   const cronJobs: Promise<void>[] = [];
@@ -133,15 +136,15 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
 
   return {
     config,
-    db,
+    store,
     service,
     accounts,
     scheduler,
     metrics,
     alerts,
     startedAt: Date.now(),
-    storage: () => storageHealth(db).status(),
-    statusCounts: () => statusCounts(db),
+    storage: () => store.health.status(),
+    statusCounts: () => store.dashboard.statusCounts(),
     start() {
       scheduler.start();
       alerts.start();
@@ -158,13 +161,13 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
           "rollup-percentiles",
           "7 * * * *",
           { signal },
-          guarded("rollup-percentiles", () => finalizeRollups(db)),
+          guarded("rollup-percentiles", () => finalizeRollups(store)),
         ),
         Deno.cron(
           "retention-prune",
           "17 3 * * *",
           { signal },
-          guarded("retention-prune", () => pruneHistory(db, config.retentionDays)),
+          guarded("retention-prune", () => pruneHistory(store, config.retentionDays)),
         ),
       );
     },
@@ -176,7 +179,7 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
       // After the scheduler: its last transitions may have queued alerts.
       await settleWithin(alerts.stop(), STOP_WAIT_MS);
       try {
-        db.close();
+        await settleWithin(store.close(), STOP_WAIT_MS);
       } finally {
         lock?.release();
       }

@@ -1,8 +1,10 @@
 /** Shared helpers for the command-line tasks. */
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../monitor/config.ts";
+import { type Config, ConfigError, loadConfig } from "../monitor/config.ts";
 import { readEnv } from "../monitor/env.ts";
-import { openDb } from "../monitor/store/sqlite/db.ts";
+import { openStore } from "../monitor/store/open.ts";
+import type { Store } from "../monitor/store/store.ts";
+import { startupErrorMessage } from "../monitor/startup_errors.ts";
 
 /** Parses `--flag value` options or exits 2 with the usage text. */
 export function parseFlags<T extends Record<string, { type: "string" | "boolean" }>>(
@@ -28,17 +30,23 @@ export function parseFlags<T extends Record<string, { type: "string" | "boolean"
   }
 }
 
-/** Opens the configured database, or exits 2 on a bad configuration. */
-export function openConfiguredDb() {
+/** Opens the configured store, or exits 2 on a bad configuration and 1 when it cannot open. */
+export async function openConfiguredStore(): Promise<{ config: Config; store: Store }> {
+  let config: Config;
   try {
-    const config = loadConfig(readEnv());
-    return { config, db: openDb(config.databasePath) };
+    config = loadConfig(readEnv());
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
       Deno.exit(2);
     }
     throw err;
+  }
+  try {
+    return { config, store: await openStore(config) };
+  } catch (err) {
+    console.error(startupErrorMessage(err, config));
+    Deno.exit(1);
   }
 }
 

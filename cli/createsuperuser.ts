@@ -1,7 +1,7 @@
 /** `deno task createsuperuser`: creates a dashboard administrator. */
 import { Accounts } from "../monitor/auth/accounts.ts";
 import { ValidationError } from "../monitor/errors.ts";
-import { openConfiguredDb, parseFlags, promptHidden } from "./args.ts";
+import { openConfiguredStore, parseFlags, promptHidden } from "./args.ts";
 
 const USAGE = `Usage: deno task createsuperuser [--username NAME --password PASS] [--email ADDR]
 Without flags it asks for each value interactively.`;
@@ -13,8 +13,8 @@ const flags = parseFlags({
   help: { type: "boolean" },
 }, USAGE);
 
-const { db } = openConfiguredDb();
-const accounts = new Accounts(db);
+const { store } = await openConfiguredStore();
+const accounts = new Accounts(store);
 
 let username = flags.username as string | undefined;
 let password = flags.password as string | undefined;
@@ -40,5 +40,5 @@ try {
   for (const message of Object.values(err.fields)) console.error(`Error: ${message}`);
   Deno.exit(1);
 } finally {
-  db.close();
+  await store.close();
 }

@@ -1,7 +1,7 @@
 /** `deno task token --name NAME`: creates an API token and prints it as the last line. */
 import { Accounts } from "../monitor/auth/accounts.ts";
 import { ValidationError } from "../monitor/errors.ts";
-import { openConfiguredDb, parseFlags } from "./args.ts";
+import { openConfiguredStore, parseFlags } from "./args.ts";
 
 const USAGE = "Usage: deno task token --name NAME";
 const flags = parseFlags({ name: { type: "string" }, help: { type: "boolean" } }, USAGE);
@@ -10,9 +10,9 @@ if (typeof flags.name !== "string") {
   Deno.exit(2);
 }
 
-const { db } = openConfiguredDb();
+const { store } = await openConfiguredStore();
 try {
-  const { token, info } = await new Accounts(db).createToken(flags.name);
+  const { token, info } = await new Accounts(store).createToken(flags.name);
   console.error(`API token "${info.name}" created. It is shown only once; store it safely:`);
   console.log(token);
 } catch (err) {
@@ -20,5 +20,5 @@ try {
   console.error(`Error: ${Object.values(err.fields).join("; ")}`);
   Deno.exit(1);
 } finally {
-  db.close();
+  await store.close();
 }

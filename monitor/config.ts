@@ -23,6 +23,8 @@ export interface Config {
   host: string;
   port: number;
   databasePath: string;
+  /** A PostgreSQL URL (postgres://…): the store then runs there and DATABASE_PATH is unused. */
+  databaseUrl: string | null;
   checkConcurrency: number;
   retentionDays: number;
   /** Public base URL used in links inside emails, without a trailing slash. */
@@ -49,6 +51,11 @@ export const VARIABLES: Variable[] = [
     name: "DATABASE_PATH",
     default: "data/health.db",
     describe: "SQLite file, created on first start",
+  },
+  {
+    name: "DATABASE_URL",
+    default: "",
+    describe: "postgres://user:password@host:5432/db to store in PostgreSQL instead of SQLite",
   },
   {
     name: "CHECK_CONCURRENCY",
@@ -148,6 +155,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const host = raw("HOST");
   const port = int("PORT", 1, 65535);
   const databasePath = raw("DATABASE_PATH");
+  const databaseUrl = raw("DATABASE_URL") || null;
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\/[^\s]+$/i.test(databaseUrl)) {
+    // Never echo the value: it usually carries a password.
+    problems.push(
+      "DATABASE_URL must be a PostgreSQL URL like postgres://user:password@host:5432/dbname",
+    );
+  }
   let baseUrl = raw("BASE_URL").replace(/\/+$/, "");
   if (baseUrl === "") {
     baseUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
@@ -169,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host,
     port,
     databasePath,
+    databaseUrl,
     checkConcurrency: int("CHECK_CONCURRENCY", 1, 10_000),
     retentionDays: int("RETENTION_DAYS", 1, 3650),
     baseUrl,

@@ -1,7 +1,6 @@
 /** The monitor page's read model: status, uptime, chart series, incidents and recent checks. */
 import type { Check, Incident, Monitor } from "./types.ts";
 import type { MonitorService, MonitorView, UptimeSummary } from "./service.ts";
-import { checksSince, detailStamp } from "./store/sqlite/dashboard.ts";
 
 /** The chart windows the monitor page offers. */
 export const CHART_RANGES = ["1h", "24h", "7d", "30d"] as const;
@@ -74,36 +73,36 @@ export class DetailReader {
   }
 
   /** The change stamp of a monitor page (throws NotFoundError for an unknown id). */
-  version(id: number): string {
-    this.#service.get(id);
-    return detailStamp(this.#service.db, id);
+  async version(id: number): Promise<string> {
+    await this.#service.get(id);
+    return await this.#service.store.dashboard.detailStamp(id);
   }
 
   /** A monitor page's data; throws NotFoundError for an unknown id. */
-  detail(id: number, range: ChartRange): MonitorDetail {
-    const version = this.version(id);
-    const view = this.#service.get(id);
+  async detail(id: number, range: ChartRange): Promise<MonitorDetail> {
+    const version = await this.version(id);
+    const s = this.#service;
+    const view = await s.get(id);
     const m = view.monitor;
-    return {
-      view,
-      parent: m.parentId === null ? null : this.#service.get(m.parentId).monitor,
-      apps: this.#service.children(id).map((c) => this.#service.get(c.id)),
-      uptime: this.#service.uptime(id),
-      incidents: this.#service.incidents(id, 20),
-      checks: this.#service.checks(id, 20),
-      chart: this.chart(id, range),
-      version,
-    };
+    const [parent, apps, uptime, incidents, checks, chart] = await Promise.all([
+      m.parentId === null ? null : s.get(m.parentId).then((v) => v.monitor),
+      s.children(id).then((list) => Promise.all(list.map((c) => s.get(c.id)))),
+      s.uptime(id),
+      s.incidents(id, 20),
+      s.checks(id, 20),
+      this.chart(id, range),
+    ]);
+    return { view, parent, apps, uptime, incidents, checks, chart, version };
   }
 
   /** Chart data for one window. */
-  chart(id: number, range: ChartRange): ChartSeries {
+  async chart(id: number, range: ChartRange): Promise<ChartSeries> {
     const to = this.#now();
     const from = to - RANGE_MS[range];
     if (range === "1h") {
-      const monitor = this.#service.get(id).monitor;
+      const monitor = (await this.#service.get(id)).monitor;
       // At the 10 s minimum interval an hour holds 360 checks; the cap only guards retries.
-      const checks = checksSince(this.#service.db, id, from, 2000);
+      const checks = await this.#service.store.dashboard.checksSince(id, from, 2000);
       return {
         range,
         from,
@@ -122,7 +121,7 @@ export class DetailReader {
       };
     }
     const source = range === "30d" ? "day" : "hour";
-    const rollups = this.#service.series(id, RANGE_MS[range], source);
+    const rollups = await this.#service.series(id, RANGE_MS[range], source);
     const stepMs = source === "day" ? 86_400_000 : 3_600_000;
     return {
       range,

@@ -4,17 +4,7 @@
  */
 import type { Check, Monitor, MonitorState, MonitorStatus } from "./types.ts";
 import type { MonitorService } from "./service.ts";
-import { getMonitor, listMonitors } from "./store/sqlite/monitors.ts";
-import { allStates, getState } from "./store/sqlite/state.ts";
-import { initialState } from "./store/records.ts";
-import {
-  monitorsCheckedAfter,
-  overviewStamp,
-  recentChecksByMonitor,
-  statusCounts,
-  uptimeWindows,
-} from "./store/sqlite/dashboard.ts";
-import { type OverviewStamp, type UptimeWindows } from "./store/records.ts";
+import { initialState, type OverviewStamp, type UptimeWindows } from "./store/records.ts";
 
 /** How many recent checks the heartbeat strip shows. */
 export const HEARTBEATS = 30;
@@ -74,24 +64,25 @@ export class OverviewReader {
   }
 
   /** The current version stamp (changes with every check, create, edit, pause or delete). */
-  version(): string {
-    return encode(overviewStamp(this.#service.db));
+  async version(): Promise<string> {
+    return encode(await this.#service.store.dashboard.overviewStamp());
   }
 
   /** Websites (monitors without a parent) as parent choices for forms, in list order. */
-  websites(): { id: number; name: string }[] {
-    return listMonitors(this.#service.db).filter((m) => m.parentId === null).map((m) => ({
+  async websites(): Promise<{ id: number; name: string }[]> {
+    const all = await this.#service.store.monitors.list();
+    return all.filter((m) => m.parentId === null).map((m) => ({
       id: m.id,
       name: m.name,
     }));
   }
 
   /** Every monitor, grouped: websites in name order, each followed by its internal apps. */
-  overview(): Overview {
+  async overview(): Promise<Overview> {
     // Stamp first: a check landing while we read makes the data newer than the stamp, which only
     // costs the client one redundant refresh, never a missed one.
-    const version = this.version();
-    const rows = this.#rows();
+    const version = await this.version();
+    const rows = await this.#rows();
     const groups: OverviewGroup[] = [];
     const byId = new Map<number, OverviewGroup>();
     for (const row of rows) {
@@ -110,41 +101,45 @@ export class OverviewReader {
    * What changed since `since` (a version from an earlier answer): nothing, some rows, or the
    * whole list when monitors were added, edited or removed (or `since` is unreadable).
    */
-  changes(since: string): OverviewChange {
-    const now = overviewStamp(this.#service.db);
+  async changes(since: string): Promise<OverviewChange> {
+    const dashboard = this.#service.store.dashboard;
+    const now = await dashboard.overviewStamp();
     const old = decode(since);
     if (
       !old || old.monitorCount !== now.monitorCount || old.maxUpdatedAt !== now.maxUpdatedAt ||
       old.maxCheckId > now.maxCheckId
     ) {
-      return { kind: "full", overview: this.overview() };
+      return { kind: "full", overview: await this.overview() };
     }
     if (old.maxCheckId === now.maxCheckId) return { kind: "none" };
-    const ids = monitorsCheckedAfter(this.#service.db, old.maxCheckId);
+    const ids = await dashboard.monitorsCheckedAfter(old.maxCheckId);
     // Past a third of the list, one list swap is cheaper than many row swaps.
     if (ids.length > Math.max(10, now.monitorCount / 3)) {
-      return { kind: "full", overview: this.overview() };
+      return { kind: "full", overview: await this.overview() };
     }
-    const rows = this.#rows(ids);
-    return {
-      kind: "rows",
-      version: encode(now),
-      counts: statusCounts(this.#service.db),
-      rows,
-    };
+    const [rows, counts] = await Promise.all([this.#rows(ids), dashboard.statusCounts()]);
+    return { kind: "rows", version: encode(now), counts, rows };
   }
 
   /** Rows for `ids`, or for every monitor when undefined. */
-  #rows(ids?: number[]): OverviewRow[] {
-    const db = this.#service.db;
+  async #rows(ids?: number[]): Promise<OverviewRow[]> {
+    const store = this.#service.store;
     const now = this.#now();
     // A few changed rows are read one by one; the whole list in one pass.
-    const monitors = ids ? ids.flatMap((id) => getMonitor(db, id) ?? []) : listMonitors(db);
+    const monitors = ids
+      ? (await Promise.all(ids.map((id) => store.monitors.get(id)))).filter((m) => m !== null)
+      : await store.monitors.list();
     const states = ids
-      ? new Map(monitors.map((m) => [m.id, getState(db, m.id, m.createdAt)]))
-      : allStates(db);
-    const beats = recentChecksByMonitor(db, HEARTBEATS, ids);
-    const uptime = uptimeWindows(db, now, ids);
+      ? new Map(
+        await Promise.all(
+          monitors.map(async (m) => [m.id, await store.states.get(m.id, m.createdAt)] as const),
+        ),
+      )
+      : await store.states.all();
+    const [beats, uptime] = await Promise.all([
+      store.dashboard.recentChecksByMonitor(HEARTBEATS, ids),
+      store.dashboard.uptimeWindows(now, ids),
+    ]);
     return monitors.map((monitor) => {
       // Never checked: pending since it was created, not since this request.
       const state = states.get(monitor.id) ?? initialState(monitor.id, monitor.createdAt);

@@ -1,20 +1,15 @@
 /** Records a probe result: check, state, incident, rollups and transition in one transaction. */
 import type { Check, Monitor, MonitorState, ProbeResult, Transition } from "./types.ts";
-import { type Db, writeTransaction } from "./store/sqlite/db.ts";
-import { StorageError, storageHealth } from "./store/health.ts";
-import { getMonitor } from "./store/sqlite/monitors.ts";
-import { insertCheck } from "./store/sqlite/checks.ts";
-import { closeIncident, extendIncident, openIncident } from "./store/sqlite/incidents.ts";
-import { addToRollups } from "./store/sqlite/rollups.ts";
-import { getState, saveState } from "./store/sqlite/state.ts";
+import type { Repositories, Store } from "./store/store.ts";
+import { StorageError } from "./store/health.ts";
 import { checkStep } from "./check_step.ts";
 import { log, redactUrl } from "./log.ts";
 
 /**
  * Runs inside the recording transaction, so what it writes (an alert in the outbox) commits
- * atomically with the state change that caused it. It must not do I/O other than `db`.
+ * atomically with the state change that caused it. It must not do I/O other than `tx`.
  */
-export type TransitionWriter = (db: Db, transition: Transition) => void;
+export type TransitionWriter = (tx: Repositories, transition: Transition) => Promise<void>;
 
 /** Called after the transaction commits. */
 export type RecordListener = (event: RecordedCheck) => void;
@@ -55,7 +50,7 @@ export class CheckRecorder {
   #listeners: RecordListener[] = [];
   #backlog = new Map<number, Unstored[]>();
 
-  constructor(readonly db: Db) {}
+  constructor(readonly store: Store) {}
 
   /**
    * Drops the results still waiting for monitor `id`: after an edit, pause or delete they
@@ -97,7 +92,7 @@ export class CheckRecorder {
     const batch = [...waiting, { monitor, result, checkedAt }];
     let recorded: RecordedCheck[];
     try {
-      recorded = await writeTransaction(this.db, () => this.#writeBatch(batch), {
+      recorded = await this.store.transaction((tx) => this.#writeBatch(tx, batch), {
         retryForMs: LOCK_WAIT_MS,
         signal: opts.signal,
       });
@@ -105,7 +100,7 @@ export class CheckRecorder {
       const storage = StorageError.from(err);
       if (!storage) throw err;
       this.#backlog.set(monitor.id, batch.slice(-BACKLOG_PER_MONITOR));
-      storageHealth(this.db).gaveUp(storage);
+      this.store.health.gaveUp(storage);
       throw storage;
     }
     this.#backlog.delete(monitor.id);
@@ -114,15 +109,15 @@ export class CheckRecorder {
   }
 
   /** Writes results oldest first; earlier ones whose monitor changed or vanished are dropped. */
-  #writeBatch(batch: Unstored[]): RecordedCheck[] {
+  async #writeBatch(tx: Repositories, batch: Unstored[]): Promise<RecordedCheck[]> {
     const out: RecordedCheck[] = [];
     const last = batch[batch.length - 1];
     for (const item of batch) {
       if (item !== last) {
-        const current = getMonitor(this.db, item.monitor.id);
+        const current = await tx.monitors.get(item.monitor.id);
         if (!current || current.updatedAt !== item.monitor.updatedAt) continue;
       }
-      out.push(this.#write(item.monitor, item.result, item.checkedAt));
+      out.push(await this.#write(tx, item.monitor, item.result, item.checkedAt));
     }
     return out;
   }
@@ -162,31 +157,35 @@ export class CheckRecorder {
     }
   }
 
-  #write(monitor: Monitor, result: ProbeResult, checkedAt: number): RecordedCheck {
-    const db = this.db;
-    const check = insertCheck(db, monitor.id, checkedAt, result);
-    addToRollups(db, monitor.id, checkedAt, result.ok, result.latencyMs);
+  async #write(
+    tx: Repositories,
+    monitor: Monitor,
+    result: ProbeResult,
+    checkedAt: number,
+  ): Promise<RecordedCheck> {
+    const check = await tx.checks.insert(monitor.id, checkedAt, result);
+    await tx.rollups.add(monitor.id, checkedAt, result.ok, result.latencyMs);
     // A first failure below the threshold stays pending since creation, as the API shows it.
-    const before = getState(db, monitor.id, monitor.createdAt);
+    const before = await tx.states.get(monitor.id, monitor.createdAt);
     const step = checkStep(before, result, monitor, checkedAt);
     const state: MonitorState = { ...step.state, lastCheckId: check.id };
     let transition: Transition | null = null;
     const op = step.incident;
     if (op?.op === "open") {
-      const incident = openIncident(db, check, op.startedAt, op.failures);
+      const incident = await tx.incidents.open(check, op.startedAt, op.failures);
       state.openIncidentId = incident.id;
       transition = { kind: "down", monitor, incident, check, consecutiveFailures: op.failures };
     } else if (op?.op === "extend") {
-      extendIncident(db, op.incidentId, check);
+      await tx.incidents.extend(op.incidentId, check);
     } else if (op?.op === "close") {
-      const incident = closeIncident(db, op.incidentId, op.endedAt);
+      const incident = await tx.incidents.close(op.incidentId, op.endedAt);
       transition = { kind: "recovered", monitor, incident, check, consecutiveFailures: 0 };
     }
     if (step.recoveredWithoutIncident) {
       log.warn("monitor.recovered_without_incident", { monitor: monitor.id });
     }
-    saveState(db, state);
-    if (transition) { for (const w of this.#writers) w(db, transition); }
+    await tx.states.save(state);
+    if (transition) { for (const w of this.#writers) await w(tx, transition); }
     return { monitor, check, state, transition };
   }
 }

@@ -12,9 +12,9 @@ import { StorageError } from "./store/health.ts";
 /** What the scheduler needs from the rest of the service. */
 export interface SchedulerDeps {
   /** Active monitors with their stored state. */
-  loadActive(): { monitor: Monitor; state: MonitorState }[];
+  loadActive(): Promise<{ monitor: Monitor; state: MonitorState }[]>;
   /** One active monitor, or null when it was paused or deleted. */
-  loadOne(id: number): { monitor: Monitor; state: MonitorState } | null;
+  loadOne(id: number): Promise<{ monitor: Monitor; state: MonitorState } | null>;
   /** Probes and records one check, returning the state after it. */
   runCheck(monitor: Monitor, signal: AbortSignal): Promise<MonitorState>;
   /** Probes allowed in flight at once. */
@@ -72,6 +72,10 @@ function firstDue(monitor: Monitor, state: MonitorState, now: number): number {
 export class Scheduler {
   #deps: SchedulerDeps;
   #now: () => number;
+  /** Load sequence numbers: each load takes the next one. */
+  #loads = 0;
+  /** The sequence number of the newest applied load of each monitor (by refresh). */
+  #loadedAt = new Map<number, number>();
   #entries = new Map<number, Entry>();
   #queue: Entry[] = [];
   #running = 0;
@@ -105,33 +109,48 @@ export class Scheduler {
     if (this.#started) return;
     this.#started = true;
     this.#abort = new AbortController();
-    this.tick();
+    this.tick().catch((err) => log.error("scheduler.tick_failed", { error: err }));
   }
 
   /**
    * Reconciles with the database and arms every check due before the next tick.
    * Called by `Deno.cron` each minute; cheap (no probing happens here).
    */
-  tick(): void {
+  async tick(): Promise<void> {
+    if (!this.#started) return;
+    const seq = ++this.#loads;
+    const active = await this.#deps.loadActive();
     if (!this.#started) return;
     const now = this.#now();
     this.#stats.lastTickAt = now;
     this.#windowEnd = now + TICK_MS + TICK_SLACK_MS;
     const seen = new Set<number>();
-    for (const { monitor, state } of this.#deps.loadActive()) {
+    for (const { monitor, state } of active) {
       seen.add(monitor.id);
       const entry = this.#entries.get(monitor.id);
+      // A refresh that loaded after this tick's read knows better than this snapshot.
+      if (!this.#newest(monitor.id, seq)) {
+        if (entry) this.#arm(entry);
+        continue;
+      }
       if (!entry) this.#add(monitor, firstDue(monitor, state, now));
       else if (monitor.updatedAt !== entry.monitor.updatedAt) this.#replace(entry, monitor, now);
       else this.#arm(entry);
     }
-    for (const [id, entry] of this.#entries) if (!seen.has(id)) this.#drop(entry);
+    for (const [id, entry] of this.#entries) {
+      if (!seen.has(id) && this.#newest(id, seq)) this.#drop(entry);
+    }
   }
 
-  /** Applies a create, edit, pause or delete of monitor `id` at once. */
-  refresh(id: number): void {
+  /**
+   * Applies a create, edit, pause or delete of monitor `id` at once. Loads may finish out of
+   * order; only the newest load of a monitor is applied.
+   */
+  async refresh(id: number): Promise<void> {
     if (!this.#started) return;
-    const loaded = this.#deps.loadOne(id);
+    const seq = ++this.#loads;
+    const loaded = await this.#deps.loadOne(id);
+    if (!this.#started || !this.#newest(id, seq)) return;
     const entry = this.#entries.get(id);
     if (!loaded) {
       if (entry) this.#drop(entry);
@@ -139,6 +158,13 @@ export class Scheduler {
     }
     if (entry) this.#replace(entry, loaded.monitor, this.#now());
     else this.#add(loaded.monitor, this.#now());
+  }
+
+  /** Whether load `seq` is the newest applied for monitor `id` (it then becomes so). */
+  #newest(id: number, seq: number): boolean {
+    if ((this.#loadedAt.get(id) ?? -1) > seq) return false;
+    this.#loadedAt.set(id, seq);
+    return true;
   }
 
   /** Stops arming checks, cancels probes in flight and waits for them to finish. */

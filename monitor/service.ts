@@ -7,15 +7,9 @@ import type {
   MonitorStatus,
   ProbeResult,
 } from "./types.ts";
-import { type Db, transaction } from "./store/sqlite/db.ts";
-import * as monitors from "./store/sqlite/monitors.ts";
-import { getCheck, recentChecks } from "./store/sqlite/checks.ts";
-import { listIncidents } from "./store/sqlite/incidents.ts";
-import { allStates, getState } from "./store/sqlite/state.ts";
-import { initialState } from "./store/records.ts";
-import { monitorUptime, rollupSeries } from "./store/sqlite/rollups.ts";
-import { type Period, type Rollup } from "./store/records.ts";
-import { uptimeWindows } from "./store/sqlite/dashboard.ts";
+import type { Store } from "./store/store.ts";
+import { initialState, type Period, type Rollup } from "./store/records.ts";
+import { parseReference } from "./monitor_fields.ts";
 import { CheckRecorder, type RecordedCheck } from "./recorder.ts";
 import { type MonitorInput, monitorToInput, validateMonitor } from "./validate.ts";
 import { NotFoundError, StaleCheckError, ValidationError } from "./errors.ts";
@@ -55,7 +49,7 @@ export type StuckListener = (monitor: Monitor, abandonedAfterMs: number) => void
 
 /** The monitor service. */
 export class MonitorService {
-  readonly db: Db;
+  readonly store: Store;
   readonly recorder: CheckRecorder;
   #probe: ProbeFn;
   #now: () => number;
@@ -67,7 +61,7 @@ export class MonitorService {
 
   constructor(
     opts: {
-      db: Db;
+      store: Store;
       probe: ProbeFn;
       now?: () => number;
       recorder?: CheckRecorder;
@@ -75,11 +69,11 @@ export class MonitorService {
       watchdogGraceMs?: number;
     },
   ) {
-    this.db = opts.db;
+    this.store = opts.store;
     this.#watchdogGraceMs = opts.watchdogGraceMs ?? WATCHDOG_GRACE_MS;
     this.#probe = opts.probe;
     this.#now = opts.now ?? Date.now;
-    this.recorder = opts.recorder ?? new CheckRecorder(opts.db);
+    this.recorder = opts.recorder ?? new CheckRecorder(opts.store);
   }
 
   /** Registers a listener for monitor changes. */
@@ -97,60 +91,69 @@ export class MonitorService {
     for (const l of this.#changeListeners) l(id);
   }
 
-  #view(monitor: Monitor, state: MonitorState): MonitorView {
-    return {
-      monitor,
-      state,
-      status: monitor.active ? state.state : "paused",
-      lastCheck: state.lastCheckId === null ? null : getCheck(this.db, state.lastCheckId),
-    };
+  #view(monitor: Monitor, state: MonitorState, lastCheck: Check | null): MonitorView {
+    return { monitor, state, status: monitor.active ? state.state : "paused", lastCheck };
   }
 
   /** Every monitor, websites each followed by their internal apps. */
-  list(): MonitorView[] {
-    const states = allStates(this.db);
+  async list(): Promise<MonitorView[]> {
+    const [all, states, latest] = await Promise.all([
+      this.store.monitors.list(),
+      this.store.states.all(),
+      this.store.dashboard.recentChecksByMonitor(1),
+    ]);
     // Never checked: pending since it was created (a stable status_since, not "now").
-    return monitors.listMonitors(this.db).map((m) =>
-      this.#view(m, states.get(m.id) ?? initialState(m.id, m.createdAt))
-    );
+    return all.map((m) => {
+      const state = states.get(m.id) ?? initialState(m.id, m.createdAt);
+      const last = latest.get(m.id)?.[0];
+      return this.#view(m, state, last && last.id === state.lastCheckId ? last : null);
+    });
   }
 
   /** One monitor, or throws NotFoundError. */
-  get(id: number): MonitorView {
-    const m = monitors.getMonitor(this.db, id);
+  async get(id: number): Promise<MonitorView> {
+    const m = await this.store.monitors.get(id);
     if (!m) throw new NotFoundError(`No monitor with id ${id}`);
-    return this.#view(m, getState(this.db, id, m.createdAt));
+    const state = await this.store.states.get(id, m.createdAt);
+    const last = state.lastCheckId === null ? null : await this.store.checks.get(state.lastCheckId);
+    return this.#view(m, state, last);
   }
 
   /** A monitor's internal apps. */
-  children(id: number): Monitor[] {
-    return monitors.childIds(this.db, id).map((c) => monitors.getMonitor(this.db, c)!);
+  async children(id: number): Promise<Monitor[]> {
+    const all = await this.store.monitors.list();
+    return all.filter((m) => m.parentId === id);
   }
 
-  #context(existing?: Monitor, rejectUnknown = false) {
+  /** What validation needs to know about references, read before validating. */
+  async #context(input: MonitorInput, existing?: Monitor, rejectUnknown = false) {
+    const ref = parseReference(input.parent_id);
+    const parent = ref && ref.error === undefined ? await this.store.monitors.get(ref.value) : null;
     return {
       existing,
       rejectUnknown,
-      hasChildren: existing ? monitors.childIds(this.db, existing.id).length > 0 : false,
-      getParent: (pid: number) => monitors.getMonitor(this.db, pid),
+      hasChildren: existing ? (await this.store.monitors.childIds(existing.id)).length > 0 : false,
+      getParent: (pid: number) => (parent?.id === pid ? parent : null),
     };
   }
 
   /** Creates a monitor; throws ValidationError with field messages. First check runs at once. */
-  create(input: MonitorInput, opts: { rejectUnknown?: boolean } = {}): Monitor {
-    const result = validateMonitor(input, this.#context(undefined, opts.rejectUnknown));
+  async create(input: MonitorInput, opts: { rejectUnknown?: boolean } = {}): Promise<Monitor> {
+    const ctx = await this.#context(input, undefined, opts.rejectUnknown);
+    const result = validateMonitor(input, ctx);
     if (result.errors) throw new ValidationError(result.errors);
-    const monitor = transaction(
-      this.db,
-      () => monitors.insertMonitor(this.db, result.fields, this.#now()),
-    );
+    const monitor = await this.store.monitors.insert(result.fields, this.#now());
     this.#changed(monitor.id);
     return monitor;
   }
 
   /** Applies a partial update (absent fields keep their values). */
-  update(id: number, patch: MonitorInput, opts: { rejectUnknown?: boolean } = {}): Monitor {
-    const existing = this.get(id).monitor;
+  async update(
+    id: number,
+    patch: MonitorInput,
+    opts: { rejectUnknown?: boolean } = {},
+  ): Promise<Monitor> {
+    const existing = (await this.get(id)).monitor;
     const input = { ...monitorToInput(existing), ...patch };
     // An interval change without a retry interval keeps "retry = interval" when they were equal.
     if (
@@ -165,25 +168,24 @@ export class MonitorService {
         input.timeout_ms = interval * 1000;
       }
     }
-    const result = validateMonitor(input, this.#context(existing, opts.rejectUnknown));
+    const ctx = await this.#context(input, existing, opts.rejectUnknown);
+    const result = validateMonitor(input, ctx);
     if (result.errors) throw new ValidationError(result.errors);
-    const monitor = transaction(
-      this.db,
-      () => monitors.updateMonitor(this.db, id, result.fields, this.#now()),
-    )!;
+    const monitor = await this.store.monitors.update(id, result.fields, this.#now());
+    if (!monitor) throw new NotFoundError(`No monitor with id ${id}`);
     this.#changed(id);
     return monitor;
   }
 
   /** Pauses or resumes a monitor. */
-  setActive(id: number, active: boolean): Monitor {
+  setActive(id: number, active: boolean): Promise<Monitor> {
     return this.update(id, { active });
   }
 
   /** Deletes a monitor with its internal apps and all history. */
-  remove(id: number): void {
-    const children = monitors.childIds(this.db, id);
-    if (!transaction(this.db, () => monitors.deleteMonitor(this.db, id))) {
+  async remove(id: number): Promise<void> {
+    const children = await this.store.monitors.childIds(id);
+    if (!(await this.store.monitors.delete(id))) {
       throw new NotFoundError(`No monitor with id ${id}`);
     }
     for (const c of children) this.#changed(c);
@@ -198,7 +200,7 @@ export class MonitorService {
     // An edit racing the probe makes its result stale; probe again with the new settings.
     for (let attempt = 1;; attempt++) {
       try {
-        return await this.runCheck(this.get(id).monitor, signal);
+        return await this.runCheck((await this.get(id)).monitor, signal);
       } catch (err) {
         if (!(err instanceof StaleCheckError) || attempt >= 3) throw err;
       }
@@ -236,7 +238,7 @@ export class MonitorService {
       }
       if (signal?.aborted) throw new DOMException("Check cancelled", "AbortError");
       // Re-read: the monitor may have been edited, paused or deleted while the probe ran.
-      const current = monitors.getMonitor(this.db, monitor.id);
+      const current = await this.store.monitors.get(monitor.id);
       if (!current) throw new NotFoundError(`Monitor ${monitor.id} was deleted during its check`);
       if (current.updatedAt !== monitor.updatedAt) throw new StaleCheckError(monitor.id);
       return await this.recorder.record(current, result, checkedAt, { signal });
@@ -249,45 +251,50 @@ export class MonitorService {
   }
 
   /** Newest checks first. */
-  checks(id: number, limit = 50): Check[] {
-    this.get(id);
-    return recentChecks(this.db, id, Math.max(1, Math.min(limit, 10_000)));
+  async checks(id: number, limit = 50): Promise<Check[]> {
+    await this.#mustExist(id);
+    return await this.store.checks.recent(id, Math.max(1, Math.min(limit, 10_000)));
+  }
+
+  async #mustExist(id: number): Promise<void> {
+    if (!(await this.store.monitors.get(id))) throw new NotFoundError(`No monitor with id ${id}`);
   }
 
   /** Incidents, newest first. */
-  incidents(id: number, limit = 100): Incident[] {
-    this.get(id);
-    return listIncidents(this.db, id, limit);
+  async incidents(id: number, limit = 100): Promise<Incident[]> {
+    await this.#mustExist(id);
+    return await this.store.incidents.list(id, limit);
   }
 
   /** Uptime of one monitor over 24 h, 7 d, 30 d and 90 d, from rollups. */
-  uptime(id: number): UptimeSummary {
-    this.get(id);
+  async uptime(id: number): Promise<UptimeSummary> {
+    await this.#mustExist(id);
     const now = this.#now();
-    const pct = (period: Period, from: number) => {
-      const c = monitorUptime(this.db, id, period, from);
+    const pct = async (period: Period, from: number) => {
+      const c = await this.store.rollups.uptime(id, period, from);
       return c.count === 0 ? null : (100 * c.upCount) / c.count;
     };
-    return {
-      h24: pct("hour", now - 24 * HOUR + HOUR),
-      d7: pct("day", now - 7 * DAY + DAY),
-      d30: pct("day", now - 30 * DAY + DAY),
-      d90: pct("day", now - 90 * DAY + DAY),
-    };
+    const [h24, d7, d30, d90] = await Promise.all([
+      pct("hour", now - 24 * HOUR + HOUR),
+      pct("day", now - 7 * DAY + DAY),
+      pct("day", now - 30 * DAY + DAY),
+      pct("day", now - 90 * DAY + DAY),
+    ]);
+    return { h24, d7, d30, d90 };
   }
 
   /** Uptime of every monitor over 24 h, 7 d and 30 d, keyed by monitor id (one query). */
-  uptimeAll(): Map<number, Omit<UptimeSummary, "d90">> {
-    return uptimeWindows(this.db, this.#now());
+  uptimeAll(): Promise<Map<number, Omit<UptimeSummary, "d90">>> {
+    return this.store.dashboard.uptimeWindows(this.#now());
   }
 
   /** Chart data: hourly buckets for windows up to 7 days, daily beyond. */
-  series(
+  async series(
     id: number,
     windowMs: number,
     period: Period = windowMs > 7 * DAY ? "day" : "hour",
-  ): Rollup[] {
-    this.get(id);
-    return rollupSeries(this.db, id, period, this.#now() - windowMs);
+  ): Promise<Rollup[]> {
+    await this.#mustExist(id);
+    return await this.store.rollups.series(id, period, this.#now() - windowMs);
   }
 }

@@ -5,7 +5,7 @@
  * out here.
  */
 import type { Monitor, MonitorKind } from "./types.ts";
-import type { MonitorFields } from "./store/sqlite/monitors.ts";
+import type { MonitorFields } from "./store/records.ts";
 import {
   DEFAULTS,
   fieldSpec,

@@ -36,24 +36,31 @@ export function apiRoutes(rt: Runtime): Hono {
   api.use("*", bearerAuth(rt.accounts));
   api.route("/", alertRoutes(rt));
 
-  api.get("/monitors", (c) => c.json({ monitors: rt.service.list().map(monitorJson) }));
+  api.get(
+    "/monitors",
+    async (c) => c.json({ monitors: (await rt.service.list()).map(monitorJson) }),
+  );
 
   api.post("/monitors", async (c) => {
-    const monitor = rt.service.create(await jsonObject(c.req.raw), { rejectUnknown: true });
-    return c.json(monitorJson(rt.service.get(monitor.id)), 201);
+    const input = await jsonObject(c.req.raw);
+    const monitor = await rt.service.create(input, { rejectUnknown: true });
+    return c.json(monitorJson(await rt.service.get(monitor.id)), 201);
   });
 
-  api.get("/monitors/:id", (c) => c.json(monitorJson(rt.service.get(idParam(c.req.param("id"))))));
+  api.get(
+    "/monitors/:id",
+    async (c) => c.json(monitorJson(await rt.service.get(idParam(c.req.param("id"))))),
+  );
 
   api.patch("/monitors/:id", async (c) => {
     const id = idParam(c.req.param("id"));
-    rt.service.get(id);
-    rt.service.update(id, await jsonObject(c.req.raw), { rejectUnknown: true });
-    return c.json(monitorJson(rt.service.get(id)));
+    await rt.service.get(id);
+    await rt.service.update(id, await jsonObject(c.req.raw), { rejectUnknown: true });
+    return c.json(monitorJson(await rt.service.get(id)));
   });
 
-  api.delete("/monitors/:id", (c) => {
-    rt.service.remove(idParam(c.req.param("id")));
+  api.delete("/monitors/:id", async (c) => {
+    await rt.service.remove(idParam(c.req.param("id")));
     return c.body(null, 204);
   });
 
@@ -65,25 +72,24 @@ export function apiRoutes(rt: Runtime): Hono {
     });
   });
 
-  api.get("/monitors/:id/checks", (c) => {
+  api.get("/monitors/:id/checks", async (c) => {
     const raw = c.req.query("limit") ?? "50";
     if (!/^\d{1,5}$/.test(raw) || Number(raw) < 1 || Number(raw) > 10_000) {
       throw new HTTPException(400, { message: "limit must be a whole number from 1 to 10000" });
     }
     return c.json({
-      checks: rt.service.checks(idParam(c.req.param("id")), Number(raw)).map(checkJson),
+      checks: (await rt.service.checks(idParam(c.req.param("id")), Number(raw))).map(checkJson),
     });
   });
 
-  api.get("/monitors/:id/incidents", (c) => {
+  api.get("/monitors/:id/incidents", async (c) => {
     const now = Date.now();
-    return c.json({
-      incidents: rt.service.incidents(idParam(c.req.param("id"))).map((i) => incidentJson(i, now)),
-    });
+    const incidents = await rt.service.incidents(idParam(c.req.param("id")));
+    return c.json({ incidents: incidents.map((i) => incidentJson(i, now)) });
   });
 
-  api.get("/monitors/:id/uptime", (c) => {
-    const u = rt.service.uptime(idParam(c.req.param("id")));
+  api.get("/monitors/:id/uptime", async (c) => {
+    const u = await rt.service.uptime(idParam(c.req.param("id")));
     return c.json({ uptime_24h: u.h24, uptime_7d: u.d7, uptime_30d: u.d30, uptime_90d: u.d90 });
   });
 

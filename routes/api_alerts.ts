@@ -37,7 +37,7 @@ export function alertRoutes(rt: Runtime): Hono {
   const app = new Hono();
   app.onError(jsonError);
 
-  app.get("/alerts", (c) => {
+  app.get("/alerts", async (c) => {
     const limitRaw = c.req.query("limit") ?? "100";
     if (!/^\d{1,4}$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > 1000) {
       throw new HTTPException(400, { message: "limit must be a whole number from 1 to 1000" });
@@ -52,7 +52,14 @@ export function alertRoutes(rt: Runtime): Hono {
     if (monitorRaw !== undefined && !/^\d{1,15}$/.test(monitorRaw)) {
       throw new HTTPException(400, { message: "monitor_id must be a monitor id" });
     }
-    const s = rt.alerts.status();
+    const [s, alerts] = await Promise.all([
+      rt.alerts.status(),
+      rt.alerts.list({
+        limit: Number(limitRaw),
+        status: status as AlertStatus | undefined,
+        monitorId: monitorRaw === undefined ? undefined : Number(monitorRaw),
+      }),
+    ]);
     return c.json({
       email: {
         enabled: s.enabled,
@@ -61,11 +68,7 @@ export function alertRoutes(rt: Runtime): Hono {
         last_sent_at: iso(s.lastSentAt),
         last_error: s.lastError,
       },
-      alerts: rt.alerts.list({
-        limit: Number(limitRaw),
-        status: status as AlertStatus | undefined,
-        monitorId: monitorRaw === undefined ? undefined : Number(monitorRaw),
-      }).map(alertJson),
+      alerts: alerts.map(alertJson),
     });
   });
 

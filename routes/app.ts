@@ -50,9 +50,10 @@ export function createApp(rt: Runtime, web: WebOptions = {}): Hono {
     }, ok ? 200 : 503);
   });
 
-  app.get("/metrics", bearerAuth(rt.accounts), (c) => {
+  app.get("/metrics", bearerAuth(rt.accounts), async (c) => {
     c.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    return c.body(rt.metrics.render(rt.scheduler.stats(), rt.statusCounts(), {
+    const counts = await rt.statusCounts();
+    return c.body(rt.metrics.render(rt.scheduler.stats(), counts, {
       storage: rt.storage(),
       unstoredChecks: rt.service.recorder.backlog,
       droppedLogLines: droppedLogLines(),

@@ -51,7 +51,7 @@ export function authRoutes(deps: WebDeps): Hono<WebEnv> {
   let setupLock: Promise<unknown> = Promise.resolve();
 
   app.get("/login", async (c) => {
-    if (!deps.hasUsers()) return c.redirect("/setup", 303);
+    if (!(await deps.hasUsers())) return c.redirect("/setup", 303);
     const token = getCookie(c, SESSION_COOKIE);
     if (token && await deps.sessions.verify(token)) {
       return c.redirect(safeNext(c.req.query("next")), 303);
@@ -62,7 +62,7 @@ export function authRoutes(deps: WebDeps): Hono<WebEnv> {
   });
 
   app.post("/login", async (c) => {
-    if (!deps.hasUsers()) return c.redirect("/setup", 303);
+    if (!(await deps.hasUsers())) return c.redirect("/setup", 303);
     if (!(await checkPreLoginCsrf(c))) return csrfFailure(c);
     const body = await c.req.parseBody();
     const username = str(body.username).slice(0, 200);
@@ -112,15 +112,15 @@ export function authRoutes(deps: WebDeps): Hono<WebEnv> {
     return c.redirect("/login", 303);
   });
 
-  app.get("/setup", (c) => {
-    if (deps.hasUsers()) return c.redirect("/login", 303);
+  app.get("/setup", async (c) => {
+    if (await deps.hasUsers()) return c.redirect("/login", 303);
     const csrf = preLoginCsrf(c);
     c.header("Cache-Control", "no-store");
     return html(c, <SetupPage ctx={anonymousCtx(deps, csrf)} values={{}} errors={{}} />);
   });
 
   app.post("/setup", async (c) => {
-    if (deps.hasUsers()) return c.redirect("/login", 303);
+    if (await deps.hasUsers()) return c.redirect("/login", 303);
     if (!(await checkPreLoginCsrf(c))) return csrfFailure(c);
     const body = await c.req.parseBody();
     const values = { username: str(body.username), email: str(body.email) };
@@ -128,7 +128,7 @@ export function authRoutes(deps: WebDeps): Hono<WebEnv> {
     const run = setupLock.then(async (): Promise<
       { user?: User; errors?: Record<string, string> } | null
     > => {
-      if (deps.hasUsers()) return null;
+      if (await deps.hasUsers()) return null;
       const errors: Record<string, string> = {};
       if (password !== str(body.password_confirm)) {
         errors.password_confirm = "The two passwords differ";

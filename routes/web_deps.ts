@@ -55,7 +55,7 @@ export interface WebDeps {
   now: () => number;
   clientAddress: (c: Context) => string;
   /** Whether an account exists (first-run setup until then). */
-  hasUsers(): boolean;
+  hasUsers(): Promise<boolean>;
 }
 
 /** The TCP peer address Deno.serve passes as the handler's second argument. */
@@ -70,16 +70,16 @@ export function makeWebDeps(rt: Runtime, opts: WebOptions = {}): WebDeps {
   let usersExist = false;
   return {
     rt,
-    sessions: new Sessions(rt.db, { ttlHours: rt.config.sessionTtlHours, now }),
+    sessions: new Sessions(rt.store, { ttlHours: rt.config.sessionTtlHours, now }),
     throttle: opts.throttle ?? new LoginThrottle({ now }),
     flash: new FlashStore(),
     overview: new OverviewReader(rt.service, { now }),
     detail: new DetailReader(rt.service, { now }),
     now,
     clientAddress: opts.clientAddress ?? peerAddress,
-    hasUsers() {
+    async hasUsers() {
       // Accounts are never deleted, so once true this stays true and the query is skipped.
-      usersExist ||= rt.accounts.userCount() > 0;
+      usersExist ||= (await rt.accounts.userCount()) > 0;
       return usersExist;
     },
   };

@@ -69,9 +69,9 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
   const { rt } = deps;
 
   /** The monitor page region after an htmx action, with the flash out of band. */
-  const monitorFragment = (c: Context<WebEnv>, id: number, f: Flash) => {
+  const monitorFragment = async (c: Context<WebEnv>, id: number, f: Flash) => {
     const range = chartRange(c);
-    const d = deps.detail.detail(id, range);
+    const d = await deps.detail.detail(id, range);
     const session = c.get("session");
     return html(
       c,
@@ -83,14 +83,14 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
   };
 
   /** An action's answer: the fragment for htmx, else flash + 303 back to the monitor page. */
-  const afterAction = (c: Context<WebEnv>, id: number, f: Flash) => {
-    if (isHtmx(c)) return monitorFragment(c, id, f);
+  const afterAction = async (c: Context<WebEnv>, id: number, f: Flash) => {
+    if (isHtmx(c)) return await monitorFragment(c, id, f);
     flash(c, deps, f);
     return c.redirect(`/monitors/${id}`, 303);
   };
 
   /** The form with messages: the form region for htmx (swapped on 422), else the whole page. */
-  const formError = (
+  const formError = async (
     c: Context<WebEnv>,
     form: Omit<MonitorFormProps, "csrf" | "parents">,
     heading: string,
@@ -99,7 +99,7 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
     const props: MonitorFormProps = {
       ...form,
       csrf: c.get("session").csrfToken,
-      parents: deps.overview.websites().filter((w) => w.id !== editingId),
+      parents: (await deps.overview.websites()).filter((w) => w.id !== editingId),
     };
     if (isHtmx(c)) return html(c, <MonitorForm {...props} />, 422);
     return html(c, <MonitorFormPage ctx={pageCtx(c, deps)} heading={heading} form={props} />, 422);
@@ -110,20 +110,20 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
   // compressed (BREACH); these two echo nothing from the request.
   const gzip = compress({ threshold: 16 * 1024 });
 
-  app.get("/", gzip, (c) => {
+  app.get("/", gzip, async (c) => {
     return html(
       c,
       <OverviewPage
         ctx={pageCtx(c, deps)}
-        overview={deps.overview.overview()}
+        overview={await deps.overview.overview()}
         alertsOff={!deps.rt.config.email.host}
       />,
     );
   });
 
   // Poll target: 204 when nothing changed, else only the changed rows (or the list) out of band.
-  app.get("/partials/overview", gzip, (c) => {
-    const change = deps.overview.changes(c.req.query("v") ?? "");
+  app.get("/partials/overview", gzip, async (c) => {
+    const change = await deps.overview.changes(c.req.query("v") ?? "");
     if (change.kind === "none") return c.body(null, 204);
     const now = deps.now();
     return html(
@@ -141,9 +141,9 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
     );
   });
 
-  app.get("/monitors/new", (c) => {
+  app.get("/monitors/new", async (c) => {
     const raw = c.req.query("parent_id");
-    const websites = deps.overview.websites();
+    const websites = await deps.overview.websites();
     const parent = websites.find((w) => String(w.id) === raw);
     return html(
       c,
@@ -169,12 +169,12 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
   app.post("/monitors", async (c) => {
     const values = await monitorFormValues(c);
     try {
-      const m = rt.service.create(values);
+      const m = await rt.service.create(values);
       flash(c, deps, { kind: "ok", text: `Added ${m.name}. The first check runs now.` });
       return done(c, `/monitors/${m.id}`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      return formError(c, {
+      return await formError(c, {
         action: "/monitors",
         values,
         errors: err.fields,
@@ -184,18 +184,18 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
     }
   });
 
-  app.get("/monitors/:id", (c) => {
+  app.get("/monitors/:id", async (c) => {
     const range = chartRange(c);
-    const d = deps.detail.detail(monitorId(c), range);
+    const d = await deps.detail.detail(monitorId(c), range);
     return html(c, <MonitorPage ctx={pageCtx(c, deps)} d={d} range={range} />);
   });
 
   // Poll target of the monitor page: 204 when unchanged, else the new live region.
-  app.get("/monitors/:id/live", (c) => {
+  app.get("/monitors/:id/live", async (c) => {
     const id = monitorId(c);
     let version: string;
     try {
-      version = deps.detail.version(id);
+      version = await deps.detail.version(id);
     } catch (err) {
       // Deleted elsewhere: send the viewer to the overview instead of polling a 404 forever.
       if (err instanceof NotFoundError) return done(c, "/");
@@ -205,12 +205,13 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
     const range = chartRange(c);
     return html(
       c,
-      <MonitorLive d={deps.detail.detail(id, range)} range={range} now={deps.now()} />,
+      <MonitorLive d={await deps.detail.detail(id, range)} range={range} now={deps.now()} />,
     );
   });
 
-  app.get("/monitors/:id/edit", (c) => {
-    const m = rt.service.get(monitorId(c)).monitor;
+  app.get("/monitors/:id/edit", async (c) => {
+    const m = (await rt.service.get(monitorId(c))).monitor;
+    const websites = await deps.overview.websites();
     return html(
       c,
       <MonitorFormPage
@@ -220,7 +221,7 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
           action: `/monitors/${m.id}/edit`,
           values: monitorValues(m),
           errors: {},
-          parents: deps.overview.websites().filter((w) => w.id !== m.id),
+          parents: websites.filter((w) => w.id !== m.id),
           csrf: c.get("session").csrfToken,
           submitLabel: "Save changes",
           cancelHref: `/monitors/${m.id}`,
@@ -231,15 +232,15 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
 
   app.post("/monitors/:id/edit", async (c) => {
     const id = monitorId(c);
-    const existing = rt.service.get(id).monitor;
+    const existing = (await rt.service.get(id)).monitor;
     const values = await monitorFormValues(c);
     try {
-      const m = rt.service.update(id, values);
+      const m = await rt.service.update(id, values);
       flash(c, deps, { kind: "ok", text: `Saved ${m.name}.` });
       return done(c, `/monitors/${id}`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      return formError(
+      return await formError(
         c,
         {
           action: `/monitors/${id}/edit`,
@@ -257,30 +258,28 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
   app.post("/monitors/:id/check", async (c) => {
     const id = monitorId(c);
     const recorded = await rt.service.checkNow(id);
-    return afterAction(c, id, checkFlash(recorded));
+    return await afterAction(c, id, checkFlash(recorded));
   });
 
   for (const [verb, active] of [["pause", false], ["resume", true]] as const) {
-    app.post(`/monitors/:id/${verb}`, (c) => {
+    app.post(`/monitors/:id/${verb}`, async (c) => {
       const id = monitorId(c);
-      const m = rt.service.setActive(id, active);
+      const m = await rt.service.setActive(id, active);
       const text = active ? `Resumed ${m.name}; checking again.` : `Paused ${m.name}.`;
-      return afterAction(c, id, { kind: "info", text });
+      return await afterAction(c, id, { kind: "info", text });
     });
   }
 
-  app.get("/monitors/:id/delete", (c) => {
-    const m = rt.service.get(monitorId(c)).monitor;
-    return html(
-      c,
-      <DeletePage ctx={pageCtx(c, deps)} monitor={m} apps={rt.service.children(m.id)} />,
-    );
+  app.get("/monitors/:id/delete", async (c) => {
+    const m = (await rt.service.get(monitorId(c))).monitor;
+    const apps = await rt.service.children(m.id);
+    return html(c, <DeletePage ctx={pageCtx(c, deps)} monitor={m} apps={apps} />);
   });
 
-  app.post("/monitors/:id/delete", (c) => {
+  app.post("/monitors/:id/delete", async (c) => {
     const id = monitorId(c);
-    const m = rt.service.get(id).monitor;
-    rt.service.remove(id);
+    const m = (await rt.service.get(id)).monitor;
+    await rt.service.remove(id);
     flash(c, deps, { kind: "ok", text: `Deleted ${m.name}.` });
     return done(c, "/");
   });

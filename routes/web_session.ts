@@ -124,7 +124,7 @@ export function sessionGate(deps: WebDeps): MiddlewareHandler<WebEnv> {
     const path = c.req.path;
     if (PUBLIC.test(path)) return next();
     if (ANONYMOUS.has(path)) return next();
-    if (!deps.hasUsers()) return redirectOrHx(c, "/setup");
+    if (!(await deps.hasUsers())) return redirectOrHx(c, "/setup");
     const token = getCookie(c, SESSION_COOKIE);
     const session = token ? await deps.sessions.verify(token) : null;
     if (!session) {

@@ -26,14 +26,19 @@ export function settingsRoutes(deps: WebDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const { rt } = deps;
 
-  app.get("/settings", (c) => {
+  app.get("/settings", async (c) => {
+    const [status, recent, tokens] = await Promise.all([
+      rt.alerts.status(),
+      rt.alerts.list({ limit: 20 }),
+      rt.accounts.listTokens(),
+    ]);
     return html(
       c,
       <SettingsPage
         ctx={pageCtx(c, deps)}
         email={emailView(rt.config.email)}
-        outbox={{ status: rt.alerts.status(), recent: rt.alerts.list({ limit: 20 }) }}
-        tokens={rt.accounts.listTokens()}
+        outbox={{ status, recent }}
+        tokens={tokens}
         canSendTest={rt.alerts.enabled}
       />,
     );
@@ -74,10 +79,10 @@ export function settingsRoutes(deps: WebDeps): Hono<WebEnv> {
     return c.redirect("/settings", 303);
   });
 
-  app.post("/settings/tokens/:id/revoke", (c) => {
+  app.post("/settings/tokens/:id/revoke", async (c) => {
     const raw = c.req.param("id");
     if (!/^\d{1,15}$/.test(raw)) throw new HTTPException(404, { message: "No such token" });
-    const ok = rt.accounts.revokeToken(Number(raw));
+    const ok = await rt.accounts.revokeToken(Number(raw));
     flash(
       c,
       deps,

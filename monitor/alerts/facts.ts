@@ -2,23 +2,29 @@
  * Loads what an alert email says from the database at send time, so a website's email lists
  * the internal apps folded into it up to the moment it leaves.
  */
-import type { Db } from "../store/sqlite/db.ts";
+import type { Store } from "../store/store.ts";
 import { redactUrl } from "../log.ts";
-import { childIds, getMonitor } from "../store/sqlite/monitors.ts";
-import { getIncident } from "../store/sqlite/incidents.ts";
-import { getCheck } from "../store/sqlite/checks.ts";
-import { appOutagesDuring } from "../store/sqlite/alert_facts.ts";
 import type { AffectedApp, AlertFacts } from "./message.ts";
 import type { AlertRow } from "./outbox.ts";
 
 /** The facts for `row`, or null when its monitor or incident no longer exists. */
-export function loadFacts(db: Db, row: AlertRow, baseUrl: string, now: number): AlertFacts | null {
-  const monitor = getMonitor(db, row.monitorId);
-  const incident = getIncident(db, row.incidentId);
+export async function loadFacts(
+  store: Store,
+  row: AlertRow,
+  baseUrl: string,
+  now: number,
+): Promise<AlertFacts | null> {
+  const [monitor, incident] = await Promise.all([
+    store.monitors.get(row.monitorId),
+    store.incidents.get(row.incidentId),
+  ]);
   if (!monitor || !incident) return null;
-  const parent = monitor.parentId === null ? null : getMonitor(db, monitor.parentId);
-  const check = row.checkId === null ? null : getCheck(db, row.checkId);
-  const hasApps = childIds(db, monitor.id).length > 0;
+  const [parent, check, apps] = await Promise.all([
+    monitor.parentId === null ? null : store.monitors.get(monitor.parentId),
+    row.checkId === null ? null : store.checks.get(row.checkId),
+    store.monitors.childIds(monitor.id),
+  ]);
+  const hasApps = apps.length > 0;
   return {
     kind: row.kind,
     seq: row.seq,
@@ -36,7 +42,7 @@ export function loadFacts(db: Db, row: AlertRow, baseUrl: string, now: number): 
     failures: row.failures,
     threshold: row.threshold,
     affected: hasApps
-      ? affectedApps(db, monitor.id, incident.startedAt, incident.endedAt ?? now)
+      ? await affectedApps(store, monitor.id, incident.startedAt, incident.endedAt ?? now)
       : [],
     dashboardUrl: `${baseUrl}/monitors/${monitor.id}`,
     now,
@@ -44,9 +50,14 @@ export function loadFacts(db: Db, row: AlertRow, baseUrl: string, now: number): 
 }
 
 /** A website's internal apps with an outage overlapping [from, to]; the latest one per app. */
-export function affectedApps(db: Db, websiteId: number, from: number, to: number): AffectedApp[] {
+export async function affectedApps(
+  store: Store,
+  websiteId: number,
+  from: number,
+  to: number,
+): Promise<AffectedApp[]> {
   const byApp = new Map<number, AffectedApp>();
-  for (const o of appOutagesDuring(db, websiteId, from, to)) {
+  for (const o of await store.alertFacts.appOutagesDuring(websiteId, from, to)) {
     byApp.set(o.monitorId, {
       id: o.monitorId,
       name: o.name,

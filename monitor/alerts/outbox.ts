@@ -1,25 +1,7 @@
 /**
- * The alerts table (the outbox). The SQL lives in monitor/store/sqlite/outbox.ts; this module re-exports
- * it so the alert services and their importers keep one place to import the outbox from.
+ * The outbox records, re-exported so the alert modules import them from one place; the rows
+ * are read and written through the store's `outbox` repository.
  */
-export {
-  alertActivity,
-  alertCounts,
-  claimAlert,
-  dueAlerts,
-  expireAlerts,
-  findAlert,
-  foldChildAlerts,
-  insertAlert,
-  listAlerts,
-  markFinal,
-  markRetry,
-  markSent,
-  nextDueAt,
-  nextDueByChannel,
-  pruneAlerts,
-  requeueInterrupted,
-} from "../store/sqlite/outbox.ts";
 export {
   ALERT_STATUSES,
   type AlertQuery,

@@ -1,7 +1,5 @@
 /** Reminder rows: re-send DOWN every `reminderIntervalMin` while an outage stays open. */
-import { type Db, transaction } from "../store/sqlite/db.ts";
-import { openReminderIncidents, sentDownsAwaitingReminder } from "../store/sqlite/alert_facts.ts";
-import { insertAlert } from "./outbox.ts";
+import type { Store } from "../store/store.ts";
 
 /**
  * Enqueues the reminders due at `now`. Reminder n for a recipient is due n intervals after that
@@ -11,19 +9,19 @@ import { insertAlert } from "./outbox.ts";
  * current reminder number is enqueued (no burst), and never while an earlier one is unsent.
  * Returns the number of rows added.
  */
-export function enqueueReminders(db: Db, now: number): number {
-  const open = openReminderIncidents(db);
+export async function enqueueReminders(store: Store, now: number): Promise<number> {
+  const open = await store.alertFacts.openReminderIncidents();
   if (open.length === 0) return 0;
-  return transaction(db, () => {
+  return await store.transaction(async (tx) => {
     let added = 0;
     for (const o of open) {
       const every = o.everyMin * 60_000;
-      const downs = sentDownsAwaitingReminder(db, o.incidentId);
+      const downs = await tx.alertFacts.sentDownsAwaitingReminder(o.incidentId);
       for (const d of downs) {
         // A sent row has sent_at; `?? 0` only mirrors SQL NULL's arithmetic (null → 0).
         const seq = Math.floor((now - (d.sentAt ?? 0)) / every);
         if (seq < 1) continue;
-        const inserted = insertAlert(db, {
+        const inserted = await tx.outbox.insert({
           monitorId: d.monitorId,
           incidentId: d.incidentId,
           kind: "reminder",

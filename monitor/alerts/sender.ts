@@ -14,26 +14,16 @@
  * rows keep going. It never blocks checks: SQLite work is a few indexed statements, sends are
  * awaited here only, and every send is bounded by its channel's timeouts.
  */
-import type { Db } from "../store/sqlite/db.ts";
+import type { Store } from "../store/store.ts";
 import { log } from "../log.ts";
 import { loadFacts } from "./facts.ts";
 import { enqueueReminders } from "./reminders.ts";
-import {
-  type AlertRow,
-  claimAlert,
-  dueAlerts,
-  expireAlerts,
-  markFinal,
-  markRetry,
-  markSent,
-  nextDueByChannel,
-  requeueInterrupted,
-} from "./outbox.ts";
+import type { AlertRow } from "./outbox.ts";
 import type { ChannelRegistry, ClassifiedError } from "./channel.ts";
 
 /** What the loop needs. */
 export interface SenderOptions {
-  db: Db;
+  store: Store;
   /** The channels rows are delivered through, by the rows' `channel` column. */
   channels: ChannelRegistry;
   /** For the dashboard link. */
@@ -71,9 +61,15 @@ export class AlertSender {
   /** Re-queues rows a crash left in `sending`, then starts the loop. */
   start(): void {
     if (this.#loop) return;
-    const n = requeueInterrupted(this.#o.db, this.#o.now());
-    if (n) log.warn("alerts.requeued_interrupted", { rows: n });
-    this.#loop = this.#run();
+    this.#loop = (async () => {
+      try {
+        const n = await this.#o.store.outbox.requeueInterrupted(this.#o.now());
+        if (n) log.warn("alerts.requeued_interrupted", { rows: n });
+      } catch (err) {
+        log.error("alerts.requeue_failed", { error: err });
+      }
+      await this.#run();
+    })();
   }
 
   /** Wakes the loop now (new rows were committed). */
@@ -98,7 +94,7 @@ export class AlertSender {
       try {
         await this.runOnce();
         if (signal.aborted || this.#kicked) continue;
-        wait = this.#waitMs();
+        wait = await this.#waitMs();
       } catch (err) {
         // A bug or a database error must not end alerting for good: log, back off, go on.
         log.error("alerts.pass_failed", { error: err });
@@ -108,10 +104,10 @@ export class AlertSender {
     }
   }
 
-  #waitMs(): number {
+  async #waitMs(): Promise<number> {
     const now = this.#o.now();
     let due: number | null = null;
-    for (const [channel, at] of nextDueByChannel(this.#o.db)) {
+    for (const [channel, at] of await this.#o.store.outbox.nextDueByChannel()) {
       // A paused channel's rows are due when the channel may be tried again.
       const t = Math.max(at, this.#paused.get(channel)?.retryAt ?? 0);
       due = due === null ? t : Math.min(due, t);
@@ -143,12 +139,13 @@ export class AlertSender {
    * gets nothing more this pass (nor until its backoff has passed).
    */
   async runOnce(): Promise<void> {
-    const { db, now } = this.#o;
-    enqueueReminders(db, now());
-    const expired = expireAlerts(db, now() - this.#o.maxAgeHours * 3_600_000, this.#o.maxAgeHours);
+    const { store, now } = this.#o;
+    await enqueueReminders(store, now());
+    const maxAgeMs = this.#o.maxAgeHours * 3_600_000;
+    const expired = await store.outbox.expire(now() - maxAgeMs, this.#o.maxAgeHours);
     if (expired) log.error("alerts.gave_up", { rows: expired, maxAgeHours: this.#o.maxAgeHours });
     const paused = this.#pausedChannels(now());
-    for (const row of dueAlerts(db, now(), BATCH, paused)) {
+    for (const row of await store.outbox.due(now(), BATCH, paused)) {
       if (this.#abort.signal.aborted) return;
       if (paused.includes(row.channel)) continue;
       let more: boolean;
@@ -158,7 +155,7 @@ export class AlertSender {
         // Loading or building this row's message failed (a bug or bad data): end this row,
         // visibly, so it cannot stand first in the queue and block every other alert.
         log.error("alert.build_failed", { alert: row.id, error: err });
-        markFinal(db, row.id, "failed", `Could not build the message: ${err}`);
+        await store.outbox.markFinal(row.id, "failed", `Could not build the message: ${err}`);
         continue;
       }
       if (!more) paused.push(row.channel);
@@ -167,30 +164,31 @@ export class AlertSender {
 
   /** Sends one row; false when its channel is failing as a whole and gets nothing more. */
   async #deliver(row: AlertRow): Promise<boolean> {
-    const { db, now } = this.#o;
+    const { store, now } = this.#o;
+    const outbox = store.outbox;
     const channel = this.#o.channels.get(row.channel);
     if (!channel) {
-      markFinal(db, row.id, "failed", `No alert channel "${row.channel}" is configured`);
+      await outbox.markFinal(row.id, "failed", `No alert channel "${row.channel}" is configured`);
       log.error("alert.failed", { alert: row.id, channel: row.channel, error: "no channel" });
       return true;
     }
     const invalid = channel.validateTarget(row.target);
     if (invalid !== null) {
-      markFinal(db, row.id, "failed", invalid);
+      await outbox.markFinal(row.id, "failed", invalid);
       log.error("alert.failed", { alert: row.id, channel: row.channel, error: invalid });
       return true;
     }
-    const facts = loadFacts(db, row, this.#o.baseUrl, now());
+    const facts = await loadFacts(store, row, this.#o.baseUrl, now());
     if (!facts) {
-      markFinal(db, row.id, "skipped", "The monitor or incident was deleted");
+      await outbox.markFinal(row.id, "skipped", "The monitor or incident was deleted");
       return true;
     }
     if (row.kind === "reminder" && facts.incident.endedAt !== null) {
-      markFinal(db, row.id, "skipped", "Recovered before the reminder was sent");
+      await outbox.markFinal(row.id, "skipped", "Recovered before the reminder was sent");
       return true;
     }
     const msg = channel.buildMessage(facts);
-    if (!claimAlert(db, row.id, msg.subject)) return true; // folded meanwhile
+    if (!(await outbox.claim(row.id, msg.subject))) return true; // folded meanwhile
     const started = now();
     let response: string;
     try {
@@ -205,11 +203,11 @@ export class AlertSender {
       } catch (bug) {
         f = { class: "retry", message: `${err} (and classifying it failed: ${bug})` };
       }
-      return this.#failed(row, f);
+      return await this.#failed(row, f);
     }
     this.#paused.delete(row.channel);
     try {
-      markSent(db, row.id, now(), response);
+      await outbox.markSent(row.id, now(), response);
     } catch (err) {
       // The receiving end has the message: never treat this as a send failure (that would send
       // it again at once). The row stays `sending`, re-sent once only after a restart.
@@ -228,8 +226,8 @@ export class AlertSender {
     return true;
   }
 
-  #failed(row: AlertRow, f: ClassifiedError): boolean {
-    const { db, now } = this.#o;
+  async #failed(row: AlertRow, f: ClassifiedError): Promise<boolean> {
+    const { store, now } = this.#o;
     const attempts = row.attempts + 1;
     const next = now() + backoffMs(attempts, this.#o.retryBaseMs, this.#o.retryMaxMs);
     const expiresAt = row.createdAt + this.#o.maxAgeHours * 3_600_000;
@@ -241,18 +239,17 @@ export class AlertSender {
       error: f.message,
     };
     if (f.class === "permanent") {
-      markFinal(db, row.id, "failed", f.message);
+      await store.outbox.markFinal(row.id, "failed", f.message);
       log.error("alert.failed", fields);
     } else if (next > expiresAt) {
-      markFinal(
-        db,
+      await store.outbox.markFinal(
         row.id,
         "failed",
         `Gave up after ${attempts} attempt(s) in ${this.#o.maxAgeHours} h: ${f.message}`,
       );
       log.error("alert.failed", fields);
     } else {
-      markRetry(db, row.id, next, f.message);
+      await store.outbox.markRetry(row.id, next, f.message);
       log.warn("alert.retry", { ...fields, nextAttemptAt: new Date(next).toISOString() });
     }
     if (f.class !== "server") return true;

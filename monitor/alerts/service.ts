@@ -7,7 +7,7 @@
  */
 import type { Config } from "../config.ts";
 import { isEmailAddress } from "../config.ts";
-import type { Db } from "../store/sqlite/db.ts";
+import type { Store } from "../store/store.ts";
 import type { CheckRecorder } from "../recorder.ts";
 import { ValidationError } from "../errors.ts";
 import { log } from "../log.ts";
@@ -15,14 +15,7 @@ import { alertWriter } from "./writer.ts";
 import { AlertSender } from "./sender.ts";
 import { channelRegistry } from "./channel.ts";
 import { emailChannel } from "./email.ts";
-import {
-  alertActivity,
-  alertCounts,
-  type AlertQuery,
-  type AlertRecord,
-  type AlertStatus,
-  listAlerts,
-} from "./outbox.ts";
+import type { AlertQuery, AlertRecord, AlertStatus } from "./outbox.ts";
 import {
   createMailer,
   describeSmtpError,
@@ -84,9 +77,9 @@ export interface AlertService {
   start(): void;
   /** Stops the sender; call before closing the database. */
   stop(): Promise<void>;
-  status(): AlertServiceStatus;
+  status(): Promise<AlertServiceStatus>;
   /** Recent alert rows, newest first. */
-  list(query?: AlertQuery): AlertRecord[];
+  list(query?: AlertQuery): Promise<AlertRecord[]>;
   /**
    * Sends a test email now, bypassing the outbox. Throws ValidationError for a bad address and
    * EmailError with the server's exact words when sending fails or email is disabled.
@@ -96,10 +89,10 @@ export interface AlertService {
 
 /** Builds the service and registers its writer on `recorder`; nothing runs until `start()`. */
 export function createAlertService(
-  deps: { db: Db; config: Config; recorder: CheckRecorder },
+  deps: { store: Store; config: Config; recorder: CheckRecorder },
   tuning: Partial<AlertTuning> = {},
 ): AlertService {
-  const { db, config, recorder } = deps;
+  const { store, config, recorder } = deps;
   const t: AlertTuning = { ...DEFAULT_TUNING, ...tuning };
   const email = config.email;
   const enabled = email.host !== null;
@@ -114,7 +107,7 @@ export function createAlertService(
   const getMailer = () => mailer ??= createMailer(email, t.smtp);
   const sender = enabled
     ? new AlertSender({
-      db,
+      store,
       channels: channelRegistry(emailChannel({
         mailer: { send: (m) => getMailer().send(m), close: () => mailer?.close() },
         messageIdDomain: email.from.split("@")[1] || "server-health-checker.invalid",
@@ -152,11 +145,15 @@ export function createAlertService(
       mailer?.close();
       mailer = null;
     },
-    status() {
-      return { enabled, message, counts: alertCounts(db), ...alertActivity(db) };
+    async status() {
+      const [counts, activity] = await Promise.all([
+        store.outbox.counts(),
+        store.outbox.activity(),
+      ]);
+      return { enabled, message, counts, ...activity };
     },
     list(query) {
-      return listAlerts(db, query);
+      return store.outbox.list(query);
     },
     async sendTest(to) {
       const addr = to.trim();

@@ -18,14 +18,10 @@
  *   website's verdict is due (capped), so the website's DOWN can absorb it.
  * Everything else is sent on its own. Flapping within a threshold never reaches this writer.
  */
-import type { Db } from "../store/sqlite/db.ts";
+import type { Repositories } from "../store/store.ts";
 import type { TransitionWriter } from "../recorder.ts";
 import type { Monitor, Transition } from "../types.ts";
-import { childIds, getMonitor } from "../store/sqlite/monitors.ts";
-import { listIncidents } from "../store/sqlite/incidents.ts";
-import { getState } from "../store/sqlite/state.ts";
 import { type AlertTarget, alertTargets, hasTarget } from "./recipients.ts";
-import { findAlert, foldChildAlerts, insertAlert } from "./outbox.ts";
 
 /** The longest an internal app's DOWN waits for its failing website's verdict. */
 export const MAX_WEBSITE_HOLD_MS = 5 * 60_000;
@@ -41,11 +37,11 @@ export interface WriterOptions {
 
 /** Builds the writer registered on the CheckRecorder. */
 export function alertWriter(opts: WriterOptions): TransitionWriter {
-  return (db, t) => {
+  return async (tx, t) => {
     const now = opts.now();
     const m = t.monitor;
-    const parent = m.parentId === null ? null : getMonitor(db, m.parentId);
-    const hasApps = parent === null && childIds(db, m.id).length > 0;
+    const parent = m.parentId === null ? null : await tx.monitors.get(m.parentId);
+    const hasApps = parent === null && (await tx.monitors.childIds(m.id)).length > 0;
     const targets = alertTargets(m, parent, t.kind, opts.adminEmail);
     const base = {
       monitorId: m.id,
@@ -61,7 +57,7 @@ export function alertWriter(opts: WriterOptions): TransitionWriter {
       // Recorded so the history shows what would have been sent; never picked up later, so
       // configuring SMTP does not unleash a backlog of stale alerts.
       for (const to of targets) {
-        insertAlert(db, {
+        await tx.outbox.insert({
           ...base,
           channel: to.channel,
           target: to.target,
@@ -74,10 +70,10 @@ export function alertWriter(opts: WriterOptions): TransitionWriter {
       return;
     }
     const window = parent !== null || hasApps ? opts.groupWindowMs : 0;
-    const hold = parent !== null && t.kind === "down" ? websiteHold(db, parent) : 0;
+    const hold = parent !== null && t.kind === "down" ? await websiteHold(tx, parent) : 0;
     for (const to of targets) {
-      const into = parent ? foldTarget(db, parent, t, to, opts.adminEmail) : null;
-      insertAlert(db, {
+      const into = parent ? await foldTarget(tx, parent, t, to, opts.adminEmail) : null;
+      await tx.outbox.insert({
         ...base,
         channel: to.channel,
         target: to.target,
@@ -86,27 +82,29 @@ export function alertWriter(opts: WriterOptions): TransitionWriter {
         lastError: null,
         nextAttemptAt: now + window + hold,
       });
-      if (hasApps) foldChildAlerts(db, m.id, t.kind, to.channel, to.target, t.incident.id);
+      if (hasApps) {
+        await tx.outbox.foldChildAlerts(m.id, t.kind, to.channel, to.target, t.incident.id);
+      }
     }
   };
 }
 
 /** The website incident an app's alert to `to` folds into, or null to send its own. */
-function foldTarget(
-  db: Db,
+async function foldTarget(
+  tx: Repositories,
   website: Monitor,
   t: Transition,
   to: AlertTarget,
   adminEmail: string | null,
-): number | null {
-  const open = getState(db, website.id).openIncidentId;
+): Promise<number | null> {
+  const open = (await tx.states.get(website.id)).openIncidentId;
   if (t.kind === "down") {
     if (open === null) return null;
-    const row = findAlert(db, open, "down", to.channel, to.target);
+    const row = await tx.outbox.find(open, "down", to.channel, to.target);
     return row && ["pending", "sending", "sent"].includes(row.status) ? open : null;
   }
   if (open !== null) {
-    const down = findAlert(db, t.incident.id, "down", to.channel, to.target);
+    const down = await tx.outbox.find(t.incident.id, "down", to.channel, to.target);
     const willHear = hasTarget(
       alertTargets(website, null, "recovered", adminEmail),
       to.channel,
@@ -114,19 +112,19 @@ function foldTarget(
     );
     return down?.status === "grouped" && down.groupedInto === open && willHear ? open : null;
   }
-  const last = listIncidents(db, website.id, 1)[0];
+  const last = (await tx.incidents.list(website.id, 1))[0];
   // The website's email lists only apps whose outage overlaps its own.
   if (!last || last.endedAt === null || t.incident.endedAt! < last.startedAt) return null;
   if (t.incident.startedAt > last.endedAt) return null;
-  return findAlert(db, last.id, "recovered", to.channel, to.target)?.status === "pending"
+  return (await tx.outbox.find(last.id, "recovered", to.channel, to.target))?.status === "pending"
     ? last.id
     : null;
 }
 
 /** How long an app's DOWN waits because its website is failing below its threshold. */
-function websiteHold(db: Db, website: Monitor): number {
+async function websiteHold(tx: Repositories, website: Monitor): Promise<number> {
   if (!website.active) return 0;
-  const s = getState(db, website.id);
+  const s = await tx.states.get(website.id);
   if (s.state !== "pending" || s.consecutiveFailures === 0) return 0;
   const remaining = Math.max(1, website.failureThreshold - s.consecutiveFailures);
   return Math.min(

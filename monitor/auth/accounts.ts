@@ -1,22 +1,7 @@
 /** Administrator accounts and API tokens. */
-import type { Db } from "../store/sqlite/db.ts";
 import { StorageError } from "../store/health.ts";
-import {
-  countUsers,
-  findUserByName,
-  findUserCredentials,
-  getUserById,
-  insertUser,
-} from "../store/sqlite/users.ts";
-import { type User } from "../store/records.ts";
-import {
-  deleteToken,
-  findTokenByHash,
-  insertToken,
-  listTokens,
-  touchToken,
-} from "../store/sqlite/tokens.ts";
-import { type ApiToken } from "../store/records.ts";
+import { StoreConflictError, type Store } from "../store/store.ts";
+import type { ApiToken, User } from "../store/records.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.ts";
 import { isEmailAddress } from "../config.ts";
 import { ValidationError } from "../errors.ts";
@@ -30,11 +15,11 @@ let dummyHash: Promise<string> | null = null;
 
 /** Users and tokens. */
 export class Accounts {
-  constructor(readonly db: Db) {}
+  constructor(readonly store: Store) {}
 
   /** How many users exist (0 = the dashboard offers first-run setup). */
-  userCount(): number {
-    return countUsers(this.db);
+  userCount(): Promise<number> {
+    return this.store.users.count();
   }
 
   /** Creates an administrator; throws ValidationError on a taken name or weak password. */
@@ -46,7 +31,7 @@ export class Accounts {
     const fields: Record<string, string> = {};
     if (!/^[\w.@+-]{1,150}$/.test(username)) {
       fields.username = "User name must be 1-150 letters, digits or . @ + - _";
-    } else if (this.findUser(username)) {
+    } else if (await this.findUser(username)) {
       fields.username = `User name "${username}" is already taken`;
     }
     const weak = passwordProblem(input.password, username);
@@ -57,10 +42,15 @@ export class Accounts {
     }
     const hash = await hashPassword(input.password);
     try {
-      return insertUser(this.db, { username, email, passwordHash: hash, createdAt: Date.now() });
+      return await this.store.users.insert({
+        username,
+        email,
+        passwordHash: hash,
+        createdAt: Date.now(),
+      });
     } catch (err) {
       // Lost a race with another creator of the same name.
-      if (String(err).includes("UNIQUE")) {
+      if (err instanceof StoreConflictError) {
         throw new ValidationError({ username: `User name "${username}" is already taken` });
       }
       throw err;
@@ -68,18 +58,18 @@ export class Accounts {
   }
 
   /** A user by name (case-insensitive), or null. */
-  findUser(username: string): User | null {
-    return findUserByName(this.db, username.trim());
+  findUser(username: string): Promise<User | null> {
+    return this.store.users.findByName(username.trim());
   }
 
   /** A user by id, or null. */
-  getUser(id: number): User | null {
-    return getUserById(this.db, id);
+  getUser(id: number): Promise<User | null> {
+    return this.store.users.get(id);
   }
 
   /** The user when the password is right, else null; takes the same time either way. */
   async authenticate(username: string, password: string): Promise<User | null> {
-    const r = findUserCredentials(this.db, username.trim());
+    const r = await this.store.users.findCredentials(username.trim());
     if (!r) {
       dummyHash ??= hashPassword("not-a-real-password-" + crypto.randomUUID());
       await verifyPassword(password, await dummyHash);
@@ -95,7 +85,7 @@ export class Accounts {
       throw new ValidationError({ name: "Token name must be 1-100 characters" });
     }
     const secret = "shc_" + randomToken();
-    const info = insertToken(this.db, {
+    const info = await this.store.tokens.insert({
       name: clean,
       tokenHash: await sha256Hex(secret),
       prefix: secret.slice(0, 10),
@@ -107,14 +97,14 @@ export class Accounts {
   /** The token's metadata when `secret` is a valid token; records its use. */
   async verifyToken(secret: string): Promise<ApiToken | null> {
     if (!secret.startsWith("shc_") || secret.length > 200) return null;
-    const t = findTokenByHash(this.db, await sha256Hex(secret));
+    const t = await this.store.tokens.findByHash(await sha256Hex(secret));
     if (!t) return null;
     const now = Date.now();
     // Write at most once a minute per token: the API is hot, the timestamp is informational.
     // Best-effort: a locked or full database must not turn every authenticated read into an error.
     if ((t.lastUsedAt ?? 0) < now - 60_000) {
       try {
-        touchToken(this.db, t.id, now);
+        await this.store.tokens.touch(t.id, now);
       } catch (err) {
         if (!StorageError.from(err)) throw err;
       }
@@ -123,12 +113,12 @@ export class Accounts {
   }
 
   /** Every token, newest first. */
-  listTokens(): ApiToken[] {
-    return listTokens(this.db);
+  listTokens(): Promise<ApiToken[]> {
+    return this.store.tokens.list();
   }
 
   /** Revokes a token; false when it did not exist. */
-  revokeToken(id: number): boolean {
-    return deleteToken(this.db, id);
+  revokeToken(id: number): Promise<boolean> {
+    return this.store.tokens.delete(id);
   }
 }

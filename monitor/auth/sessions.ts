@@ -1,12 +1,6 @@
-/** Dashboard sessions: random cookie tokens whose SHA-256 is stored in SQLite. */
-import type { Db } from "../store/sqlite/db.ts";
+/** Dashboard sessions: random cookie tokens whose SHA-256 is stored. */
+import type { Store } from "../store/store.ts";
 import { randomToken, sha256Hex } from "./tokens.ts";
-import {
-  deleteSession,
-  findSession,
-  insertSession,
-  pruneSessions,
-} from "../store/sqlite/sessions.ts";
 
 /** A verified session. */
 export interface Session {
@@ -26,12 +20,12 @@ export interface NewSession {
 
 /** Creates, verifies and ends sessions. */
 export class Sessions {
-  #db: Db;
+  #store: Store;
   #ttlMs: number;
   #now: () => number;
 
-  constructor(db: Db, opts: { ttlHours: number; now?: () => number }) {
-    this.#db = db;
+  constructor(store: Store, opts: { ttlHours: number; now?: () => number }) {
+    this.#store = store;
     this.#ttlMs = opts.ttlHours * 3_600_000;
     this.#now = opts.now ?? Date.now;
   }
@@ -45,11 +39,11 @@ export class Sessions {
   async create(userId: number, username: string): Promise<NewSession> {
     const now = this.#now();
     // Logins are rare, so sweeping here keeps the table small without a cron job.
-    pruneSessions(this.#db, now);
+    await this.#store.sessions.prune(now);
     const token = randomToken();
     const csrfToken = randomToken();
     const expiresAt = now + this.#ttlMs;
-    const id = insertSession(this.#db, {
+    const id = await this.#store.sessions.insert({
       tokenHash: await sha256Hex(token),
       userId,
       csrfToken,
@@ -63,7 +57,7 @@ export class Sessions {
   async verify(token: string): Promise<Session | null> {
     // Cheap rejection of junk before hashing; our tokens are 43 URL-safe characters.
     if (!/^[\w-]{20,100}$/.test(token)) return null;
-    const row = findSession(this.#db, await sha256Hex(token), this.#now());
+    const row = await this.#store.sessions.find(await sha256Hex(token), this.#now());
     return row
       ? {
         id: row.id,
@@ -78,6 +72,6 @@ export class Sessions {
   /** Ends the session for a cookie value; true when one existed. */
   async end(token: string): Promise<boolean> {
     if (!/^[\w-]{20,100}$/.test(token)) return false;
-    return deleteSession(this.#db, await sha256Hex(token));
+    return await this.#store.sessions.delete(await sha256Hex(token));
   }
 }

@@ -6,6 +6,9 @@ import { type Config, loadConfig } from "../../monitor/config.ts";
 import type { Monitor, MonitorState } from "../../monitor/types.ts";
 import { initialState } from "../../monitor/store/records.ts";
 import { validateMonitor } from "../../monitor/validate.ts";
+import type { Store } from "../../monitor/store/store.ts";
+import type { SqliteStore } from "../../monitor/store/sqlite/store.ts";
+import type { Db } from "../../monitor/store/sqlite/db.ts";
 
 /** The repository root (where deno.json lives), wherever the checkout is. */
 export const REPO_ROOT = new URL("../../", import.meta.url);
@@ -48,9 +51,47 @@ export async function tempDir(prefix = "shc-test-"): Promise<TempDir> {
   };
 }
 
+/**
+ * The engine the service-level tests run on: PostgreSQL when `SHC_TEST_STORE=postgres` (with
+ * `TEST_DATABASE_URL` naming a database the tests may fill), else SQLite files in temp folders.
+ */
+export const TEST_ENGINE: "sqlite" | "postgres" = Deno.env.get("SHC_TEST_STORE") === "postgres"
+  ? "postgres"
+  : "sqlite";
+if (TEST_ENGINE === "postgres" && !Deno.env.get("TEST_DATABASE_URL")) {
+  throw new Error("SHC_TEST_STORE=postgres needs TEST_DATABASE_URL=postgres://user:pw@host/db");
+}
+
+/** For `Deno.test({ ignore })`: the test reaches into the SQLite file itself. */
+export const SQLITE_ONLY = TEST_ENGINE !== "sqlite";
+
+/** A schema name that is the same for the same folder, so a restart finds its data again. */
+function schemaFor(dir: string): string {
+  let h = 0x811c9dc5;
+  for (const ch of dir) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return `shc_test_${h.toString(36)}_${dir.length}`;
+}
+
+/** Environment variables that put the service's data in `dir` (or its PostgreSQL schema). */
+export function storeEnv(dir: string): Record<string, string> {
+  const env: Record<string, string> = { DATABASE_PATH: `${dir}/health.db` };
+  if (TEST_ENGINE === "postgres") {
+    const url = new URL(Deno.env.get("TEST_DATABASE_URL")!);
+    url.searchParams.set("search_path", schemaFor(dir));
+    env.DATABASE_URL = url.href;
+  }
+  return env;
+}
+
 /** A config for a database in `dir`, with optional env overrides. */
 export function testConfig(dir: string, env: Record<string, string> = {}): Config {
-  return loadConfig({ DATABASE_PATH: `${dir}/health.db`, LOG_LEVEL: "error", ...env });
+  return loadConfig({ ...storeEnv(dir), LOG_LEVEL: "error", ...env });
+}
+
+/** The SQLite handle behind a runtime's store, for tests that inspect or break the file. */
+export function sqliteDb(owner: { store: Store }): Db {
+  if (owner.store.engine !== "sqlite") throw new Error("This test needs the SQLite store");
+  return (owner.store as SqliteStore).db;
 }
 
 let nextId = 1;

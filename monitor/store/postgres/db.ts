@@ -1,0 +1,61 @@
+/**
+ * The connection pool of the PostgreSQL engine and what every repository module shares: the
+ * query handle type (the pool, or one transaction's connection) and the SQL for SQLite's
+ * `COLLATE NOCASE`.
+ *
+ * The schema is chosen by the URL alone, as `DATABASE_URL` is all the service is configured with:
+ * npm:postgres sends every query parameter it does not know as a startup parameter of each
+ * connection, so `postgres://u:pw@host/db?search_path=shc` puts every connection in schema `shc`
+ * (`?options=-c%20search_path%3Dshc`, libpq's spelling, works as well). Without one, the server's
+ * default applies (normally `public`). Unqualified names in our SQL then resolve to that schema.
+ */
+import postgres from "postgres";
+
+/**
+ * BIGINT (ids, epoch ms) and COUNT come back as numbers, not strings: every value we store stays
+ * far below 2^53.
+ */
+const TYPES = {
+  int8: {
+    to: 20,
+    from: [20],
+    serialize: (x: number) => String(x),
+    parse: (x: string) => Number(x),
+  },
+};
+
+/** The pool. */
+export type Sql = postgres.Sql<{ int8: number }>;
+/** Where a statement runs: the pool (autocommit) or the connection of one transaction. */
+export type Q = Sql | postgres.TransactionSql<{ int8: number }>;
+/** A result row, before it is mapped to a record. */
+export type Row = Record<string, unknown>;
+
+/** Options for {@link connect}. */
+export interface PoolOptions {
+  /** Connections kept at most (default 10). */
+  max?: number;
+  /** Seconds to wait for a connection to be established (default 5). */
+  connectTimeoutS?: number;
+}
+
+/** A pool for `url`; no connection is made before the first query. */
+export function connect(url: string, opts: PoolOptions = {}): Sql {
+  return postgres(url, {
+    max: opts.max ?? 10,
+    idle_timeout: 20,
+    connect_timeout: opts.connectTimeoutS ?? 5,
+    // Reconnecting after a lost connection: soon, the next query needs it.
+    backoff: () => 0.2,
+    onnotice: () => {},
+    types: TYPES,
+    connection: { application_name: "server-health-checker" },
+  });
+}
+
+/*
+ * SQLite's `COLLATE NOCASE` (user names, alert targets) folds ASCII letters only and then compares
+ * bytes. `lower(x COLLATE "C")` does exactly that whatever the database's locale, and its result
+ * sorts bytewise; the SQL spells it out, and the unique indexes use the same expression so that
+ * lookups and `ON CONFLICT` can use them.
+ */
