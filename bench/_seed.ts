@@ -1,12 +1,22 @@
 /**
- * Synthetic history for benchmarks and screenshots, written straight into the store's tables
- * (much faster than recording checks one by one): hourly and daily rollups for the past days,
- * raw recent checks, and the monitor's state row.
+ * Synthetic history for benchmarks and screenshots, written straight into the SQLite store's
+ * tables (much faster than recording checks one by one): hourly and daily rollups for the past
+ * days, raw recent checks, and the monitor's state row. So the benches using it run on SQLite.
  */
 import type { Db } from "../monitor/store/sqlite/db.ts";
 import { transaction } from "../monitor/store/sqlite/db.ts";
 import { stmt } from "../monitor/store/sqlite/statements.ts";
 import { saveState } from "../monitor/store/sqlite/state.ts";
+import type { Store } from "../monitor/store/store.ts";
+import type { SqliteStore } from "../monitor/store/sqlite/store.ts";
+
+/** The SQLite handle behind a runtime's store: the seeders write SQLite tables directly. */
+export function sqliteOf(owner: { store: Store }): Db {
+  if (owner.store.engine !== "sqlite") {
+    throw new Error("The benchmark seeders write SQLite tables: run them on a SQLite database");
+  }
+  return (owner.store as SqliteStore).db;
+}
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;

@@ -23,10 +23,10 @@ const smtp = await startSmtpServer();
 let status = 200;
 const target = await startTarget(() => new Response("ok", { status }));
 const base = loadConfig({ DATABASE_PATH: `${dir}/health.db`, BASE_URL: "http://dash.test" });
-const rt = createRuntime({ ...base, email: smtp.emailConfig() }, {
+const rt = await createRuntime({ ...base, email: smtp.emailConfig() }, {
   alerts: { smtp: smtp.smtpOptions }, // production timings otherwise
 });
-rt.service.create({
+await rt.service.create({
   name: "Bench target",
   url: target.url,
   interval_s: INTERVAL_S,

@@ -8,9 +8,8 @@ import { loadConfig } from "../monitor/config.ts";
 import { setLogLevel } from "../monitor/log.ts";
 import { createRuntime } from "../runtime.ts";
 import { Sessions } from "../monitor/auth/sessions.ts";
-import { transaction } from "../monitor/store/sqlite/db.ts";
 import { createApp } from "../routes/app.ts";
-import { rng, seedChecks, seedRollups } from "./_seed.ts";
+import { rng, seedChecks, seedRollups, sqliteOf } from "./_seed.ts";
 
 const MONITORS = Number(Deno.args[0] ?? 1000);
 const RUNS = Number(Deno.args[1] ?? 30);
@@ -18,34 +17,34 @@ const APPS_PER_SITE = 4;
 
 setLogLevel("error");
 const dir = await Deno.makeTempDir({ prefix: "shc-render-" });
-const rt = createRuntime(loadConfig({ DATABASE_PATH: `${dir}/bench.db`, LOG_LEVEL: "error" }), {
-  cron: false,
-});
+const rt = await createRuntime(
+  loadConfig({ DATABASE_PATH: `${dir}/bench.db`, LOG_LEVEL: "error" }),
+  { cron: false },
+);
 const app = createApp(rt);
+const db = sqliteOf(rt);
 
 // --- seed -------------------------------------------------------------------------------------
 const t0 = performance.now();
 const now = Date.now();
 const random = rng(7);
 const ids: number[] = [];
-transaction(rt.db, () => {
-  let parent: number | null = null;
-  for (let i = 0; i < MONITORS; i++) {
-    const site = i % (APPS_PER_SITE + 1) === 0;
-    const m = rt.service.create({
-      name: site ? `Website ${i}` : `App ${i}`,
-      url: `https://host${i}.example/health`,
-      parent_id: site ? undefined : parent ?? undefined,
-      interval_s: 60,
-    });
-    if (site) parent = m.id;
-    ids.push(m.id);
-  }
-});
+let parent: number | null = null;
+for (let i = 0; i < MONITORS; i++) {
+  const site = i % (APPS_PER_SITE + 1) === 0;
+  const m = await rt.service.create({
+    name: site ? `Website ${i}` : `App ${i}`,
+    url: `https://host${i}.example/health`,
+    parent_id: site ? undefined : parent ?? undefined,
+    interval_s: 60,
+  });
+  if (site) parent = m.id;
+  ids.push(m.id);
+}
 for (const id of ids) {
   const profile = { latencyMs: 50 + random() * 300, failRate: random() < 0.1 ? 0.02 : 0.001 };
-  seedRollups(rt.db, id, { now, days: 30, intervalS: 60, profile, random });
-  seedChecks(rt.db, id, {
+  seedRollups(db, id, { now, days: 30, intervalS: 60, profile, random });
+  seedChecks(db, id, {
     now,
     n: 30,
     intervalS: 60,
@@ -54,7 +53,7 @@ for (const id of ids) {
     downTail: random() < 0.02 ? 3 : 0,
   });
 }
-const rows = (sql: string) => (rt.db.prepare(sql).get() as { n: number }).n;
+const rows = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
 console.log(
   `seeded ${MONITORS} monitors, ${rows("SELECT count(*) AS n FROM rollups")} rollups, ${
     rows("SELECT count(*) AS n FROM checks")
@@ -63,7 +62,7 @@ console.log(
 
 // --- measure ----------------------------------------------------------------------------------
 const user = await rt.accounts.createUser({ username: "bench", password: "render-timing-2025" });
-const { token } = await new Sessions(rt.db, { ttlHours: 1 }).create(user.id, user.username);
+const { token } = await new Sessions(rt.store, { ttlHours: 1 }).create(user.id, user.username);
 const headers = { Cookie: `shc_session=${token}` };
 
 async function measure(label: string, path: string | (() => string), extra = {}) {
@@ -103,7 +102,7 @@ await measure("GET /partials/overview (5 rows changed)", () => {
   const v = `${base}-${version.split("-").slice(1).join("-")}`;
   round++;
   for (let k = 0; k < 5; k++) {
-    seedChecks(rt.db, ids[(round * 5 + k) % ids.length], {
+    seedChecks(db, ids[(round * 5 + k) % ids.length], {
       now: now + round * 1000,
       n: 1,
       intervalS: 60,

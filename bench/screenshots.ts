@@ -9,7 +9,7 @@ import { loadConfig } from "../monitor/config.ts";
 import { setLogLevel } from "../monitor/log.ts";
 import type { Runtime } from "../runtime.ts";
 import type { ProbeResult } from "../monitor/types.ts";
-import { rng, seedRollups } from "./_seed.ts";
+import { rng, seedRollups, sqliteOf } from "./_seed.ts";
 import { launchChromium, serveDashboard } from "../tests/_helpers/browser.ts";
 
 const OUT = Deno.args[0] ?? "screenshots";
@@ -109,7 +109,7 @@ async function seed(rt: Runtime): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   const random = rng(42);
   for (const d of DEMOS) {
-    const m = rt.service.create({
+    const m = await rt.service.create({
       name: d.name,
       url: d.url,
       parent_id: d.parent ? ids.get(d.parent) : undefined,
@@ -118,16 +118,22 @@ async function seed(rt: Runtime): Promise<Map<string, number>> {
     ids.set(d.name, m.id);
     if (d.pending) continue;
     const profile = { latencyMs: d.latency, failRate: d.fail };
-    seedRollups(rt.db, m.id, { now: now - 40 * 60_000, days: 30, intervalS: 60, profile, random });
+    seedRollups(sqliteOf(rt), m.id, {
+      now: now - 40 * 60_000,
+      days: 30,
+      intervalS: 60,
+      profile,
+      random,
+    });
     for (let i = 39; i >= 0; i--) {
       const at = now - i * 60_000 - Math.floor(random() * 2000);
       let result = up(d.latency * (0.7 + random() * 0.7), d.url.startsWith("tcp:") ? null : 200);
       if (d.downTail && i < d.downTail) result = i % 2 ? refused : http503;
       if (d.blipAt !== undefined && i <= d.blipAt && i > d.blipAt - 3) result = http503;
       if (!d.downTail && d.blipAt === undefined && random() < d.fail * 5) result = http503;
-      await rt.service.recorder.record(rt.service.get(m.id).monitor, result, at);
+      await rt.service.recorder.record((await rt.service.get(m.id)).monitor, result, at);
     }
-    if (d.paused) rt.service.setActive(m.id, false);
+    if (d.paused) await rt.service.setActive(m.id, false);
   }
   await rt.accounts.createUser(USER);
   return ids;
@@ -145,7 +151,7 @@ const dir = await Deno.makeTempDir({ prefix: "shc-shots-" });
 await Deno.mkdir(OUT, { recursive: true });
 const config = loadConfig({ DATABASE_PATH: `${dir}/demo.db`, LOG_LEVEL: "error" });
 {
-  await using served = serveDashboard(config);
+  await using served = await serveDashboard(config);
   const ids = await seed(served.rt);
   await using chrome = await launchChromium();
   const shots: [string, string, { width: number; height: number }][] = [

@@ -67,6 +67,18 @@ export class CheckRecorder {
     return n;
   }
 
+  /**
+   * Keeps a result the caller could not even hand over (the storage failed while it re-read the
+   * monitor): it is written before the monitor's next result, if the monitor is unchanged then.
+   */
+  keep(monitor: Monitor, result: ProbeResult, checkedAt: number): void {
+    const waiting = this.#backlog.get(monitor.id) ?? [];
+    this.#backlog.set(
+      monitor.id,
+      [...waiting, { monitor, result, checkedAt }].slice(-BACKLOG_PER_MONITOR),
+    );
+  }
+
   /** Adds a writer that runs inside the transaction of every transition. */
   addTransitionWriter(writer: TransitionWriter): void {
     this.#writers.push(writer);

@@ -13,6 +13,7 @@ import { parseReference } from "./monitor_fields.ts";
 import { CheckRecorder, type RecordedCheck } from "./recorder.ts";
 import { type MonitorInput, monitorToInput, validateMonitor } from "./validate.ts";
 import { NotFoundError, StaleCheckError, ValidationError } from "./errors.ts";
+import { StorageError } from "./store/health.ts";
 import type { ProbeTarget } from "./types.ts";
 import { guardProbe, WATCHDOG_GRACE_MS } from "./watchdog.ts";
 
@@ -238,7 +239,14 @@ export class MonitorService {
       }
       if (signal?.aborted) throw new DOMException("Check cancelled", "AbortError");
       // Re-read: the monitor may have been edited, paused or deleted while the probe ran.
-      const current = await this.store.monitors.get(monitor.id);
+      let current: Monitor | null;
+      try {
+        current = await this.store.monitors.get(monitor.id);
+      } catch (err) {
+        // The database is unreachable: keep the result rather than lose the check.
+        if (err instanceof StorageError) this.recorder.keep(monitor, result, checkedAt);
+        throw err;
+      }
       if (!current) throw new NotFoundError(`Monitor ${monitor.id} was deleted during its check`);
       if (current.updatedAt !== monitor.updatedAt) throw new StaleCheckError(monitor.id);
       return await this.recorder.record(current, result, checkedAt, { signal });

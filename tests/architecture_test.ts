@@ -39,6 +39,13 @@ const RULES: [RegExp, RegExp, string][] = [
     "storage must not depend on the services above it",
   ],
   [
+    /^(monitor\/(?!store\/)|routes\/|components\/|cli\/)/,
+    /^monitor\/store\/(sqlite|postgres)\//,
+    "only the Store interface is seen above storage; monitor/store/open.ts picks the engine",
+  ],
+  [/^monitor\/store\/sqlite\//, /^monitor\/store\/postgres\//, "engines are independent"],
+  [/^monitor\/store\/postgres\//, /^monitor\/store\/sqlite\//, "engines are independent"],
+  [
     /^components\//,
     /^(routes|cli)\//,
     "components render; they must not depend on routes or the CLI",
@@ -46,7 +53,7 @@ const RULES: [RegExp, RegExp, string][] = [
   [/^routes\//, /^cli\//, "routes must not depend on the CLI"],
 ];
 
-Deno.test("imports point one way: routes → monitor → store; components import only types from monitor", async () => {
+Deno.test("imports point one way: routes → monitor → Store interface → engines; components import only types from monitor", async () => {
   const violations: string[] = [];
   let checked = 0;
   for (const dir of ["monitor", "routes", "components", "cli"]) {

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { openDb } from "../monitor/store/sqlite/db.ts";
+import { openStore } from "../monitor/store/open.ts";
+import type { Store } from "../monitor/store/store.ts";
 import { createRuntime } from "../runtime.ts";
 import { createApp } from "../routes/app.ts";
-import { REPO_ROOT, tempDir, testConfig } from "./_helpers/core.ts";
+import { REPO_ROOT, storeEnv, tempDir, testConfig } from "./_helpers/core.ts";
 
-/** Runs a CLI task from the repository root, as `deno task` would, on the database in `dir`. */
+/** Runs a CLI task from the repository root, as `deno task` would, on the store for `dir`. */
 async function cli(
   script: "createsuperuser" | "token",
   args: string[],
@@ -12,9 +13,17 @@ async function cli(
   env: Record<string, string> = {},
 ) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-env", "--allow-read", "--allow-write", `cli/${script}.ts`, ...args],
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-write",
+      `cli/${script}.ts`,
+      ...args,
+    ],
     cwd: REPO_ROOT,
-    env: { DATABASE_PATH: `${dir}/health.db`, NO_COLOR: "1", ...env },
+    env: { ...storeEnv(dir), NO_COLOR: "1", ...env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -23,17 +32,25 @@ async function cli(
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
-/** Usernames stored in the database in `dir`. */
-function usernames(dir: string): { username: string; email: string | null }[] {
-  const db = openDb(`${dir}/health.db`);
+/** Runs `fn` on the store the CLI wrote for `dir`, then closes it. */
+async function withStore<T>(dir: string, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(testConfig(dir));
   try {
-    return (db.prepare("SELECT username, email FROM users ORDER BY id").all() as {
-      username: string;
-      email: string | null;
-    }[]).map((r) => ({ ...r }));
+    return await fn(store);
   } finally {
-    db.close();
+    await store.close();
   }
+}
+
+/** How many users the store for `dir` holds, and the user called `username` (if any). */
+function storedUsers(dir: string, username = "admin") {
+  return withStore(dir, async (store) => {
+    const user = await store.users.findByName(username);
+    return {
+      count: await store.users.count(),
+      user: user && { username: user.username, email: user.email },
+    };
+  });
 }
 
 const GOOD = "correct horse battery";
@@ -47,15 +64,16 @@ Deno.test("createsuperuser creates an administrator from flags", async () => {
   );
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Superuser "admin" created\./);
-  assert.deepEqual(usernames(dir.path), [{ username: "admin", email: "admin@example.com" }]);
+  assert.deepEqual(await storedUsers(dir.path), {
+    count: 1,
+    user: { username: "admin", email: "admin@example.com" },
+  });
   // The password works and is not stored in clear.
-  const rt = createRuntime(testConfig(dir.path), { cron: false });
+  const rt = await createRuntime(testConfig(dir.path), { cron: false });
   try {
     assert.equal((await rt.accounts.authenticate("admin", GOOD))?.username, "admin");
     assert.equal(await rt.accounts.authenticate("admin", "wrong password!"), null);
-    const hash = (rt.db.prepare("SELECT password_hash FROM users").get() as {
-      password_hash: string;
-    }).password_hash;
+    const hash = (await rt.store.users.findCredentials("admin"))!.passwordHash;
     assert.match(hash, /^\$argon2id\$/);
   } finally {
     await rt.stop();
@@ -73,7 +91,7 @@ Deno.test("createsuperuser refuses a taken user name with a message and exit cod
     assert.equal(r.code, 1, `${name}: ${r.stdout}${r.stderr}`);
     assert.match(r.stderr, /Error: User name "\w+" is already taken/);
   }
-  assert.equal(usernames(dir.path).length, 1);
+  assert.equal((await storedUsers(dir.path)).count, 1);
 });
 
 Deno.test("createsuperuser refuses weak or empty passwords and bad input without creating anyone", async () => {
@@ -91,7 +109,7 @@ Deno.test("createsuperuser refuses weak or empty passwords and bad input without
     assert.notEqual(r.code, 0, args.join(" "));
     assert.match(r.stderr, message, `${args.join(" ")}: ${r.stderr}`);
   }));
-  assert.deepEqual(usernames(dir.path), []);
+  assert.deepEqual(await storedUsers(dir.path), { count: 0, user: null });
 });
 
 Deno.test("createsuperuser rejects unknown flags with the usage text and exit code 2", async () => {
@@ -110,7 +128,7 @@ Deno.test("token prints a shc_ token as the last line that then authenticates ag
   assert.match(token, /^shc_[A-Za-z0-9_-]{40,}$/);
   assert.match(r.stderr, /API token "ci" created/);
 
-  const rt = createRuntime(testConfig(dir.path), { cron: false });
+  const rt = await createRuntime(testConfig(dir.path), { cron: false });
   try {
     const app = createApp(rt);
     const ok = await app.request("/api/v1/monitors", {
@@ -123,7 +141,7 @@ Deno.test("token prints a shc_ token as the last line that then authenticates ag
     });
     assert.equal(bad.status, 401);
     await bad.body?.cancel();
-    assert.deepEqual(rt.accounts.listTokens().map((t) => t.name), ["ci"]);
+    assert.deepEqual((await rt.accounts.listTokens()).map((t) => t.name), ["ci"]);
   } finally {
     await rt.stop();
   }
@@ -159,10 +177,6 @@ Deno.test("several CLI processes starting together on a fresh database all succe
     Array.from({ length: 6 }, (_, i) => cli("token", ["--name", `t${i}`], dir.path)),
   );
   for (const r of runs) assert.equal(r.code, 0, r.stderr);
-  const db = openDb(`${dir.path}/health.db`);
-  try {
-    assert.equal((db.prepare("SELECT count(*) AS n FROM api_tokens").get() as { n: number }).n, 6);
-  } finally {
-    db.close();
-  }
+  const tokens = await withStore(dir.path, (store) => store.tokens.list());
+  assert.equal(tokens.length, 6);
 });

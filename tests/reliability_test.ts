@@ -5,8 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { closedPort, startTarget } from "./_helpers/targets.ts";
-import { REPO_ROOT, tempDir, waitFor } from "./_helpers/core.ts";
-import { client, createToken, type Json, startServer } from "./_helpers/server.ts";
+import { REPO_ROOT, storeEnv, tempDir, testConfig, waitFor } from "./_helpers/core.ts";
+import { openStore } from "../monitor/store/open.ts";
+import { client, createToken, startServer } from "./_helpers/server.ts";
 
 /** The start task's permissions, as `deno task start` runs main.ts. */
 const START_PERMISSIONS = [
@@ -100,8 +101,8 @@ Deno.test("start-up errors are one line that says what to do", async (t) => {
 Deno.test("logging to a full disk never takes the service down", async () => {
   await using dir = await tempDir();
   await using target = await startTarget(() => new Response("ok"));
-  const env = { DATABASE_PATH: `${dir.path}/health.db`, LOG_LEVEL: "debug" };
-  const token = await createToken(env.DATABASE_PATH);
+  const env = { ...storeEnv(dir.path), LOG_LEVEL: "debug" };
+  const token = await createToken(storeEnv(dir.path));
   await using server = await startServer(env, { stdoutToDevFull: true });
   const api = client(server, token);
   const m = await api("POST", "/monitors", { name: "Shop", url: target.url, interval_s: 10 });
@@ -136,8 +137,8 @@ Deno.test("SIGTERM exits promptly while probes and requests hang on a stalled ta
       }),
     );
   });
-  const env = { DATABASE_PATH: `${dir.path}/health.db` };
-  const token = await createToken(env.DATABASE_PATH);
+  const env = storeEnv(dir.path);
+  const token = await createToken(env);
   await using server = await startServer(env);
   const api = client(server, token);
   const body = { url: target.url, interval_s: 120, timeout_ms: 60_000 };
@@ -160,9 +161,11 @@ Deno.test("SIGTERM exits promptly while probes and requests hang on a stalled ta
   assert.match(server.output(), /server\.stopped/);
   await hanging;
   // Cancelled probes say nothing about the target: no check was recorded for them.
-  const { DatabaseSync } = await import("node:sqlite");
-  const db = new DatabaseSync(env.DATABASE_PATH);
-  const row = db.prepare("SELECT count(*) AS n FROM checks").get() as Json;
-  db.close();
-  assert.equal(row.n, 0);
+  const store = await openStore(testConfig(dir.path));
+  try {
+    assert.equal((await store.monitors.list()).length, ids.length, "the monitors were stored");
+    for (const id of ids) assert.deepEqual(await store.checks.recent(id, 100), [], `monitor ${id}`);
+  } finally {
+    await store.close();
+  }
 });

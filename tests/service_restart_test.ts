@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { startTarget } from "./_helpers/targets.ts";
-import { REPO_ROOT, tempDir, waitFor } from "./_helpers/core.ts";
+import { REPO_ROOT, storeEnv, tempDir, waitFor } from "./_helpers/core.ts";
 import { client, createToken, type Json, startServer } from "./_helpers/server.ts";
 
 const countLines = (text: string, event: string) =>
@@ -16,8 +16,8 @@ Deno.test({
     await using dir = await tempDir();
     let status = 503;
     await using target = await startTarget(() => new Response("status", { status }));
-    const env = { DATABASE_PATH: `${dir.path}/health.db` };
-    const token = await createToken(env.DATABASE_PATH);
+    const env = storeEnv(dir.path);
+    const token = await createToken(env);
 
     // First run: the new monitor is checked at once and goes DOWN.
     let monitorId: number;

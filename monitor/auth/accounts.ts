@@ -1,6 +1,6 @@
 /** Administrator accounts and API tokens. */
 import { StorageError } from "../store/health.ts";
-import { StoreConflictError, type Store } from "../store/store.ts";
+import { type Store, StoreConflictError } from "../store/store.ts";
 import type { ApiToken, User } from "../store/records.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.ts";
 import { isEmailAddress } from "../config.ts";

@@ -15,7 +15,8 @@
  *
  * Adding a field now touches:
  * 1. `monitor/types.ts`: the `Monitor` property;
- * 2. `monitor/store/sqlite/migrations.ts`: a migration adding the column;
+ * 2. `monitor/store/sqlite/migrations.ts` and `monitor/store/postgres/migrations.ts`: a
+ *    migration adding the column on each engine;
  * 3. this table: one entry (API name, property, column, kind, default);
  * 4. `components/MonitorForm.tsx`: its label, hint and place on the form (the type checker
  *    refuses a registry field without one);

@@ -13,7 +13,7 @@ const CAUSE_TEXT: Record<StorageCause, string> = {
   io: "a disk I/O error",
   readonly: "the database file is read-only",
   corrupt: "the database file is damaged",
-  unavailable: "the database file cannot be opened",
+  unavailable: "the database cannot be opened or reached",
 };
 
 // node:sqlite reports SQLITE_BUSY as a bare "database is locked" without an errcode, and other

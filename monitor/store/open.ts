@@ -12,13 +12,23 @@ export interface StoreLocation {
 
 /** Options for {@link openStore}. */
 export interface OpenStoreOptions {
-  /** The long-running service keeps SQLite's blocking lock wait short (see SERVICE_BUSY_TIMEOUT_MS). */
+  /**
+   * Opened by the long-running service, not a CLI command: SQLite keeps its blocking lock wait
+   * short (see SERVICE_BUSY_TIMEOUT_MS); PostgreSQL takes the instance lock and waits a little
+   * for a server that is still starting.
+   */
   service?: boolean;
 }
 
 /** Opens and migrates the store `where` points at. */
 export async function openStore(where: StoreLocation, opts: OpenStoreOptions = {}): Promise<Store> {
-  if (where.databaseUrl !== null) return await openPostgresStore(where.databaseUrl);
+  if (where.databaseUrl !== null) {
+    // The service may start beside its database server (compose, systemd): wait a little.
+    return await openPostgresStore(where.databaseUrl, {
+      instanceLock: opts.service,
+      connectRetryMs: opts.service ? 10_000 : 0,
+    });
+  }
   return openSqliteStore(where.databasePath, {
     busyTimeoutMs: opts.service ? SERVICE_BUSY_TIMEOUT_MS : undefined,
   });

@@ -82,7 +82,7 @@ export interface RollupRepo {
 
 /** The read queries behind the overview and monitor pages. */
 export interface DashboardRepo {
-  /** The newest `n` checks of every monitor (or of `ids`), newest first. */
+  /** The newest `n` checks of every monitor (or of `ids`), oldest first within each monitor. */
   recentChecksByMonitor(n: number, ids?: number[]): Promise<Map<number, Check[]>>;
   overviewStamp(): Promise<OverviewStamp>;
   monitorsCheckedAfter(since: number): Promise<number[]>;
@@ -224,5 +224,13 @@ export class StoreConflictError extends Error {
   constructor(readonly constraint: string, message = `Duplicate value for ${constraint}`) {
     super(message);
     this.name = "StoreConflictError";
+  }
+}
+
+/** Another running service holds the database (one instance per database until multi-node). */
+export class StoreLockedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StoreLockedError";
   }
 }

@@ -84,8 +84,11 @@ export interface ServedApp extends AsyncDisposable {
 }
 
 /** Builds a runtime (no cron) on `config` and serves its app on 127.0.0.1:0. */
-export function serveDashboard(config: Config, opts: RuntimeOptions = {}): ServedApp {
-  const rt = createRuntime(config, { cron: false, ...opts });
+export async function serveDashboard(
+  config: Config,
+  opts: RuntimeOptions = {},
+): Promise<ServedApp> {
+  const rt = await createRuntime(config, { cron: false, ...opts });
   const app = createApp(rt);
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
   return {

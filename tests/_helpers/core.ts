@@ -2,6 +2,7 @@
  * Helpers for core-service tests: bounded polling, temp directories, a test config and monitor
  * fixtures. Nothing here waits without a deadline.
  */
+import postgres from "postgres";
 import { type Config, loadConfig } from "../../monitor/config.ts";
 import type { Monitor, MonitorState } from "../../monitor/types.ts";
 import { initialState } from "../../monitor/store/records.ts";
@@ -42,13 +43,37 @@ export interface TempDir extends AsyncDisposable {
   path: string;
 }
 
-/** Makes a temp directory that `await using` removes. */
+/**
+ * Makes a temp directory that `await using` removes. On the PostgreSQL test run it also creates
+ * the schema `storeEnv()` points the service at for this folder, and drops it with the folder.
+ */
 export async function tempDir(prefix = "shc-test-"): Promise<TempDir> {
   const path = await Deno.makeTempDir({ prefix });
+  const removeDir = () => Deno.remove(path, { recursive: true }).catch(() => {});
+  if (TEST_ENGINE !== "postgres") return { path, [Symbol.asyncDispose]: removeDir };
+  const schema = schemaFor(path);
+  await onTestDatabase(`CREATE SCHEMA "${schema}"`);
   return {
     path,
-    [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }).catch(() => {}),
+    async [Symbol.asyncDispose]() {
+      await onTestDatabase(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await removeDir();
+    },
   };
+}
+
+/** Runs one statement on TEST_DATABASE_URL over a short-lived connection. */
+async function onTestDatabase(statement: string): Promise<void> {
+  const admin = postgres(Deno.env.get("TEST_DATABASE_URL")!, {
+    max: 1,
+    connect_timeout: 5,
+    onnotice: () => {},
+  });
+  try {
+    await admin.unsafe(statement);
+  } finally {
+    await admin.end();
+  }
 }
 
 /**

@@ -98,12 +98,26 @@ export async function startServer(
   };
 }
 
-/** Creates an API token with the real CLI and returns it. */
-export async function createToken(databasePath: string): Promise<string> {
+/**
+ * Creates an API token with the real CLI and returns it. `where` is the environment the server
+ * gets (from `storeEnv(dir)`, so the token lands in the same store on either engine), or a bare
+ * SQLite file path.
+ */
+export async function createToken(where: string | Record<string, string>): Promise<string> {
+  const storage = typeof where === "string" ? { DATABASE_PATH: where } : where;
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-env", "--allow-read", "--allow-write", "cli/token.ts", "--name", "e2e"],
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-write",
+      "cli/token.ts",
+      "--name",
+      "e2e",
+    ],
     cwd: REPO_ROOT,
-    env: { DATABASE_PATH: databasePath, NO_COLOR: "1" },
+    env: { ...storage, NO_COLOR: "1" },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

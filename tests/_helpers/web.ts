@@ -10,7 +10,7 @@ import type { ProbeResult } from "../../monitor/types.ts";
 import { createApp } from "../../routes/app.ts";
 import type { WebOptions } from "../../routes/web.tsx";
 import { setLogLevel } from "../../monitor/log.ts";
-import { testConfig } from "./core.ts";
+import { tempDir, testConfig } from "./core.ts";
 
 /** The administrator every fixture can create. */
 export const ADMIN = { username: "admin", password: "correct horse battery" };
@@ -48,28 +48,40 @@ export async function webFixture(
 ): Promise<WebFixture> {
   // Transitions log at warn; keep test output to failures.
   setLogLevel("error");
-  const dir = await Deno.makeTempDir({ prefix: "shc-web-" });
-  const config = testConfig(dir, opts.env);
-  const rt = createRuntime(opts.configure ? opts.configure(config) : config, {
-    cron: false,
-    alerts: opts.alerts,
-    probe: opts.probe ?? (() => Promise.resolve(UP)),
-  });
-  if (opts.withUser !== false) await rt.accounts.createUser(ADMIN);
+  const dir = await tempDir("shc-web-");
+  const config = testConfig(dir.path, opts.env);
+  let rt: Runtime;
+  try {
+    rt = await createRuntime(opts.configure ? opts.configure(config) : config, {
+      cron: false,
+      alerts: opts.alerts,
+      probe: opts.probe ?? (() => Promise.resolve(UP)),
+    });
+  } catch (err) {
+    await dir[Symbol.asyncDispose]();
+    throw err;
+  }
+  try {
+    if (opts.withUser !== false) await rt.accounts.createUser(ADMIN);
+  } catch (err) {
+    await rt.stop();
+    await dir[Symbol.asyncDispose]();
+    throw err;
+  }
   const app = createApp(rt, opts.web);
   return {
     rt,
     app,
     anonymous: () => new Client(app),
     async login() {
-      if (rt.accounts.userCount() === 0) await rt.accounts.createUser(ADMIN);
+      if ((await rt.accounts.userCount()) === 0) await rt.accounts.createUser(ADMIN);
       const client = new Client(app);
       await client.login(ADMIN.username, ADMIN.password);
       return client;
     },
     async [Symbol.asyncDispose]() {
       await rt.stop();
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      await dir[Symbol.asyncDispose]();
     },
   };
 }

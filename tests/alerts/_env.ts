@@ -1,11 +1,12 @@
 /**
- * Test rig for alert flows: a real SQLite file in a temp dir, MonitorService + CheckRecorder
- * with the real probe, an AlertService with small timings, a real SMTP server, and flippable
- * local targets. `reopen()` simulates a service restart on the same database file.
+ * Test rig for alert flows: a real store (a SQLite file in a temp dir, or a PostgreSQL schema
+ * when SHC_TEST_STORE=postgres), MonitorService + CheckRecorder with the real probe, an
+ * AlertService with small timings, a real SMTP server, and flippable local targets. `reopen()`
+ * simulates a service restart on the same database.
  */
-import { loadConfig } from "../../monitor/config.ts";
 import type { Config, EmailConfig } from "../../monitor/config.ts";
-import { type Db, openDb } from "../../monitor/store/sqlite/db.ts";
+import type { Store } from "../../monitor/store/store.ts";
+import { openStore } from "../../monitor/store/open.ts";
 import { MonitorService } from "../../monitor/service.ts";
 import { probe } from "../../monitor/probe.ts";
 import {
@@ -17,6 +18,7 @@ import type { Monitor } from "../../monitor/types.ts";
 import { type SmtpFixture, type SmtpServerOptions, startSmtpServer } from "../_helpers/smtp.ts";
 import { type HttpTarget, startTarget } from "../_helpers/targets.ts";
 import { setLogLevel } from "../../monitor/log.ts";
+import { tempDir, testConfig } from "../_helpers/core.ts";
 
 // The sender logs every retry; keep test output readable.
 setLogLevel("error");
@@ -50,12 +52,12 @@ export interface AlertEnv extends AsyncDisposable {
   dir: string;
   config: Config;
   smtp: SmtpFixture;
-  db: Db;
+  store: Store;
   service: MonitorService;
   alerts: AlertService;
   /** Creates a monitor through the service (validation included). */
-  monitor(input: Record<string, unknown>): Monitor;
-  /** Stops alerting, closes the database and opens it again with a fresh service. */
+  monitor(input: Record<string, unknown>): Promise<Monitor>;
+  /** Stops alerting, closes the store and opens it again with a fresh service. */
   reopen(): Promise<void>;
   close(): Promise<void>;
 }
@@ -70,10 +72,10 @@ export const FAST: Partial<AlertTuning> = {
 
 /** Builds the rig and starts the sender. */
 export async function alertEnv(opts: AlertEnvOptions = {}): Promise<AlertEnv> {
-  const dir = await Deno.makeTempDir({ prefix: "shc-alerts-" });
+  const temp = await tempDir("shc-alerts-");
+  const dir = temp.path;
   const smtp = await startSmtpServer(opts.smtp);
-  const base = loadConfig({
-    DATABASE_PATH: `${dir}/health.db`,
+  const base = testConfig(dir, {
     BASE_URL: "http://dash.test",
     ALERT_MAX_AGE_HOURS: String(opts.alertMaxAgeHours ?? 24),
   });
@@ -87,25 +89,32 @@ export async function alertEnv(opts: AlertEnvOptions = {}): Promise<AlertEnv> {
     },
   };
   const tuning = { ...FAST, smtp: smtp.smtpOptions, ...opts.tuning };
-  const build = () => {
-    const db = openDb(config.databasePath);
-    const service = new MonitorService({ db, probe });
-    const alerts = createAlertService({ db, config, recorder: service.recorder }, tuning);
+  const build = async () => {
+    const store = await openStore(config);
+    const service = new MonitorService({ store, probe });
+    const alerts = createAlertService({ store, config, recorder: service.recorder }, tuning);
     alerts.start();
-    return { db, service, alerts };
+    return { store, service, alerts };
   };
-  let parts = build();
+  let parts: Awaited<ReturnType<typeof build>>;
+  try {
+    parts = await build();
+  } catch (err) {
+    await smtp.close();
+    await temp[Symbol.asyncDispose]();
+    throw err;
+  }
   let closed = false;
   const shutdown = async () => {
     await parts.alerts.stop();
-    parts.db.close();
+    await parts.store.close();
   };
   const env: AlertEnv = {
     dir,
     config,
     smtp,
-    get db() {
-      return parts.db;
+    get store() {
+      return parts.store;
     },
     get service() {
       return parts.service;
@@ -117,29 +126,29 @@ export async function alertEnv(opts: AlertEnvOptions = {}): Promise<AlertEnv> {
       parts.service.create({ interval_s: 60, timeout_ms: 2000, ...input }, { rejectUnknown: true }),
     async reopen() {
       await shutdown();
-      parts = build();
+      parts = await build();
     },
     async close() {
       if (closed) return;
       closed = true;
       await shutdown();
       await smtp.close();
-      await Deno.remove(dir, { recursive: true });
+      await temp[Symbol.asyncDispose]();
     },
     [Symbol.asyncDispose]: () => env.close(),
   };
   return env;
 }
 
-/** Polls `fn` until it returns a truthy value or the deadline passes. */
+/** Polls `fn` (sync or async) until it returns a truthy value or the deadline passes. */
 export async function until<T>(
-  fn: () => T | undefined | null | false,
+  fn: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   what: string,
   timeoutMs = 10_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = fn();
+    const v = await fn();
     if (v) return v;
     if (Date.now() > deadline) {
       throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);

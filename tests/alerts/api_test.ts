@@ -12,7 +12,7 @@ type Json = Record<string, unknown>;
 async function setup(smtp: SmtpFixture, email: Partial<EmailConfig> = {}) {
   const dir = await tempDir();
   const base = testConfig(dir.path, { BASE_URL: "http://dash.test" });
-  const rt = createRuntime(
+  const rt = await createRuntime(
     { ...base, email: { ...smtp.emailConfig(), adminEmail: "admin@example.test", ...email } },
     { cron: false, alerts: { ...FAST, smtp: smtp.smtpOptions } },
   );
@@ -44,7 +44,7 @@ Deno.test("GET /api/v1/alerts needs the token and lists rows with status, attemp
   await using target = await flipTarget();
   assert.equal((await s.call("GET", "/api/v1/alerts", undefined, false)).status, 401);
 
-  const m = s.rt.service.create({
+  const m = await s.rt.service.create({
     name: "Shop",
     url: target.url,
     alert_emails: ["ops@example.test"],

@@ -4,9 +4,9 @@
  * server-level semantics as email. Driven pass by pass (`runOnce()`) on a fake clock.
  */
 import assert from "node:assert/strict";
-import { type Db, openDb } from "../../monitor/store/sqlite/db.ts";
-import { insertMonitor } from "../../monitor/store/sqlite/monitors.ts";
-import { type AlertRow, findAlert, insertAlert } from "../../monitor/alerts/outbox.ts";
+import type { Store } from "../../monitor/store/store.ts";
+import { openStore } from "../../monitor/store/open.ts";
+import type { AlertRecord, AlertRow } from "../../monitor/alerts/outbox.ts";
 import { AlertSender } from "../../monitor/alerts/sender.ts";
 import {
   type AlertChannel,
@@ -17,7 +17,7 @@ import {
 import { emailChannel } from "../../monitor/alerts/email.ts";
 import type { AlertFacts, AlertMessage } from "../../monitor/alerts/message.ts";
 import { setLogLevel } from "../../monitor/log.ts";
-import { fakeMonitor } from "../_helpers/core.ts";
+import { fakeMonitor, tempDir, testConfig } from "../_helpers/core.ts";
 
 setLogLevel("error");
 
@@ -41,7 +41,7 @@ class FakeChannel implements AlertChannel {
   readonly sent: Delivery[] = [];
   readonly tried: string[] = [];
   readonly plan = new Map<string, ErrorClass[]>();
-  constructor(readonly kind: string, private db: () => Db) {}
+  constructor(readonly kind: string, private store: Store) {}
 
   validateTarget(target: string): string | null {
     return target.startsWith("bad:") ? `Not a ${this.kind} target: ${target}` : null;
@@ -51,16 +51,15 @@ class FakeChannel implements AlertChannel {
     return { subject: `${this.kind} ${f.kind} ${f.monitor.name}`, text: "t", html: "h" };
   }
 
-  send(
+  async send(
     message: AlertMessage,
     target: string,
     opts: { idempotencyKey: string; signal: AbortSignal },
   ): Promise<{ response: string }> {
     this.tried.push(target);
     const cls = this.plan.get(target)?.shift();
-    if (cls) return Promise.reject(new FakeError(cls, `${cls} failure for ${target}`));
-    const row = this.db().prepare("SELECT status, attempts FROM alerts WHERE target = ?")
-      .get(target) as { status: string; attempts: number };
+    if (cls) throw new FakeError(cls, `${cls} failure for ${target}`);
+    const row = (await this.store.outbox.list()).find((r) => r.target === target)!;
     this.sent.push({
       target,
       subject: message.subject,
@@ -68,7 +67,7 @@ class FakeChannel implements AlertChannel {
       statusDuring: row.status,
       attemptsDuring: row.attempts,
     });
-    return Promise.resolve({ response: `accepted ${target}` });
+    return { response: `accepted ${target}` };
   }
 
   classifyError(err: unknown): ClassifiedError {
@@ -81,20 +80,24 @@ const BASE = 100;
 const MAX = 400;
 const T0 = 1_700_000_000_000;
 
-/** A database with one monitor and one open incident, a fake clock, and a sender over `kinds`. */
-function rig(kinds: string[] = ["test"], maxAgeHours = 24) {
-  const db = openDb(":memory:");
+/** A store with one monitor and one open incident, a fake clock, and a sender over `kinds`. */
+async function rig(kinds: string[] = ["test"], maxAgeHours = 24) {
+  const dir = await tempDir();
+  const store = await openStore(testConfig(dir.path));
   const { id: _i, createdAt: _c, updatedAt: _u, ...fields } = fakeMonitor({ name: "Shop" });
-  const monitorId = insertMonitor(db, fields, T0).id;
-  const incidentId = (db.prepare(
-    `INSERT INTO incidents (monitor_id, started_at, confirmed_at, last_failure_at, failure_count,
-       error_kind, http_status, error_message)
-     VALUES (?, ?, ?, ?, 3, 'unexpected_status', 502, 'HTTP 502') RETURNING id`,
-  ).get(monitorId, T0, T0, T0) as { id: number }).id;
+  const monitorId = (await store.monitors.insert(fields, T0)).id;
+  const check = await store.checks.insert(monitorId, T0, {
+    ok: false,
+    latencyMs: 5,
+    httpStatus: 502,
+    errorKind: "unexpected_status",
+    errorMessage: "HTTP 502",
+  });
+  const incidentId = (await store.incidents.open(check, T0, 3)).id;
   const clock = { now: T0 };
-  const channels = Object.fromEntries(kinds.map((k) => [k, new FakeChannel(k, () => db)]));
+  const channels = Object.fromEntries(kinds.map((k) => [k, new FakeChannel(k, store)]));
   const options = {
-    db,
+    store,
     channels: channelRegistry(...Object.values(channels)),
     baseUrl: "http://dash.test",
     maxAgeHours,
@@ -105,7 +108,7 @@ function rig(kinds: string[] = ["test"], maxAgeHours = 24) {
   };
   const sender = new AlertSender(options);
   const insert = (target: string, channel = "test") =>
-    insertAlert(db, {
+    store.outbox.insert({
       monitorId,
       incidentId,
       kind: "down",
@@ -121,14 +124,17 @@ function rig(kinds: string[] = ["test"], maxAgeHours = 24) {
       createdAt: clock.now,
       nextAttemptAt: clock.now,
     });
-  const add = (target: string, channel = "test"): AlertRow => {
-    assert.ok(insert(target, channel));
-    return findAlert(db, incidentId, "down", channel, target)!;
+  const add = async (target: string, channel = "test"): Promise<AlertRow> => {
+    assert.ok(await insert(target, channel));
+    return (await store.outbox.find(incidentId, "down", channel, target))!;
   };
-  const row = (id: number) =>
-    db.prepare("SELECT * FROM alerts WHERE id = ?").get(id) as Record<string, unknown>;
+  const row = async (id: number): Promise<AlertRecord> => {
+    const found = (await store.outbox.list()).find((r) => r.id === id);
+    assert.ok(found, `alert ${id} exists`);
+    return found;
+  };
   return {
-    db,
+    store,
     clock,
     sender,
     options,
@@ -138,14 +144,17 @@ function rig(kinds: string[] = ["test"], maxAgeHours = 24) {
     insert,
     row,
     incidentId,
-    [Symbol.dispose]: () => db.close(),
+    async [Symbol.asyncDispose]() {
+      await store.close();
+      await dir[Symbol.asyncDispose]();
+    },
   };
 }
 
 Deno.test("a second channel receives its rows once, committed as sending before and sent after", async () => {
-  using r = rig();
-  const a = r.add("alice@test");
-  const b = r.add("BOB@test");
+  await using r = await rig();
+  const a = await r.add("alice@test");
+  const b = await r.add("BOB@test");
   await r.sender.runOnce();
   assert.deepEqual(r.fake.sent, [
     {
@@ -164,49 +173,49 @@ Deno.test("a second channel receives its rows once, committed as sending before 
     },
   ]);
   for (const [id, target] of [[a.id, "alice@test"], [b.id, "BOB@test"]] as const) {
-    const row = r.row(id);
+    const row = await r.row(id);
     assert.equal(row.channel, "test");
     assert.equal(row.status, "sent");
     assert.equal(row.response, `accepted ${target}`);
     assert.equal(row.subject, "test down Shop");
-    assert.equal(row.sent_at, T0);
-    assert.equal(row.last_error, null);
+    assert.equal(row.sentAt, T0);
+    assert.equal(row.lastError, null);
   }
   r.clock.now += 10 * MAX;
   await r.sender.runOnce();
   assert.equal(r.fake.sent.length, 2, "never sent twice");
   // One row per (incident, kind, seq, channel, target), the target in any case.
-  assert.equal(r.insert("bob@TEST"), false);
-  assert.equal(r.insert("bob@TEST", "email"), true, "the same target on another channel");
+  assert.equal(await r.insert("bob@TEST"), false);
+  assert.equal(await r.insert("bob@TEST", "email"), true, "the same target on another channel");
 });
 
 Deno.test("retry: this target is retried after its backoff, the others go on in the same pass", async () => {
-  using r = rig();
+  await using r = await rig();
   r.fake.plan.set("a@test", ["retry", "retry"]);
-  const a = r.add("a@test");
-  const b = r.add("b@test");
+  const a = await r.add("a@test");
+  const b = await r.add("b@test");
   await r.sender.runOnce();
   assert.deepEqual(r.fake.sent.map((d) => d.target), ["b@test"]);
-  let row = r.row(a.id);
+  let row = await r.row(a.id);
   assert.equal(row.status, "pending");
   assert.equal(row.attempts, 1);
-  assert.equal(row.last_error, "retry failure for a@test");
-  assert.equal(row.next_attempt_at, T0 + BASE);
-  assert.equal(r.row(b.id).status, "sent");
+  assert.equal(row.lastError, "retry failure for a@test");
+  assert.equal(row.nextAttemptAt, T0 + BASE);
+  assert.equal((await r.row(b.id)).status, "sent");
 
   await r.sender.runOnce();
   assert.deepEqual(r.fake.tried, ["a@test", "b@test"], "not before the backoff has passed");
   r.clock.now = T0 + BASE;
   await r.sender.runOnce();
-  row = r.row(a.id);
+  row = await r.row(a.id);
   assert.equal(row.attempts, 2);
-  assert.equal(row.next_attempt_at, T0 + BASE + 2 * BASE, "the delay doubles");
+  assert.equal(row.nextAttemptAt, T0 + BASE + 2 * BASE, "the delay doubles");
   r.clock.now = T0 + 3 * BASE;
   await r.sender.runOnce();
-  row = r.row(a.id);
+  row = await r.row(a.id);
   assert.equal(row.status, "sent");
   assert.equal(row.attempts, 3);
-  assert.equal(row.last_error, null);
+  assert.equal(row.lastError, null);
   assert.deepEqual(r.fake.sent.map((d) => [d.target, d.key]), [
     ["b@test", `alert.${b.id}.${r.incidentId}`],
     ["a@test", `alert.${a.id}.${r.incidentId}`],
@@ -214,37 +223,37 @@ Deno.test("retry: this target is retried after its backoff, the others go on in 
 });
 
 Deno.test("permanent: the row is failed with the channel's message and never tried again", async () => {
-  using r = rig();
+  await using r = await rig();
   r.fake.plan.set("gone@test", ["permanent"]);
-  const a = r.add("gone@test");
-  const b = r.add("ok@test");
+  const a = await r.add("gone@test");
+  const b = await r.add("ok@test");
   await r.sender.runOnce();
-  const row = r.row(a.id);
+  const row = await r.row(a.id);
   assert.equal(row.status, "failed");
-  assert.equal(row.last_error, "permanent failure for gone@test");
+  assert.equal(row.lastError, "permanent failure for gone@test");
   assert.equal(row.attempts, 1);
-  assert.equal(r.row(b.id).status, "sent", "a permanent failure does not stop the pass");
+  assert.equal((await r.row(b.id)).status, "sent", "a permanent failure does not stop the pass");
   r.clock.now += 10 * MAX;
   await r.sender.runOnce();
   assert.deepEqual(r.fake.tried, ["gone@test", "ok@test"]);
 });
 
 Deno.test("server: the channel gets nothing more this pass nor until its backoff; other channels go on", async () => {
-  using r = rig(["test", "other"]);
+  await using r = await rig(["test", "other"]);
   r.fake.plan.set("a@test", ["server", "server"]);
-  const a = r.add("a@test");
-  const b = r.add("b@test");
-  const c = r.add("c@other", "other");
+  const a = await r.add("a@test");
+  const b = await r.add("b@test");
+  const c = await r.add("c@other", "other");
   await r.sender.runOnce();
   assert.deepEqual(r.fake.tried, ["a@test"], "the pass stops for this channel");
   assert.deepEqual(r.channels.other.sent.map((d) => d.target), ["c@other"]);
-  assert.equal(r.row(c.id).status, "sent");
-  let row = r.row(a.id);
+  assert.equal((await r.row(c.id)).status, "sent");
+  let row = await r.row(a.id);
   assert.equal(row.status, "pending");
-  assert.equal(row.last_error, "server failure for a@test");
-  assert.equal(row.next_attempt_at, T0 + BASE);
-  assert.equal(r.row(b.id).status, "pending");
-  assert.equal(r.row(b.id).attempts, 0);
+  assert.equal(row.lastError, "server failure for a@test");
+  assert.equal(row.nextAttemptAt, T0 + BASE);
+  assert.equal((await r.row(b.id)).status, "pending");
+  assert.equal((await r.row(b.id)).attempts, 0);
 
   // b is due, but the channel is paused until T0 + BASE.
   r.clock.now = T0 + BASE - 1;
@@ -254,61 +263,62 @@ Deno.test("server: the channel gets nothing more this pass nor until its backoff
   r.clock.now = T0 + BASE;
   await r.sender.runOnce();
   assert.deepEqual(r.fake.tried, ["a@test", "b@test", "a@test"]);
-  assert.equal(r.row(b.id).status, "sent");
-  assert.equal(r.row(b.id).attempts, 1);
-  row = r.row(a.id);
+  assert.equal((await r.row(b.id)).status, "sent");
+  assert.equal((await r.row(b.id)).attempts, 1);
+  row = await r.row(a.id);
   assert.equal(row.attempts, 2);
-  assert.equal(row.next_attempt_at, T0 + 3 * BASE);
+  assert.equal(row.nextAttemptAt, T0 + 3 * BASE);
   // A success reset the channel's count, so this pause is one BASE; a new row waits for it.
   r.clock.now = T0 + BASE + 1;
-  const e = r.add("e@test");
+  const e = await r.add("e@test");
   await r.sender.runOnce();
   assert.equal(r.fake.tried.length, 3, "paused: the new row is not tried");
   r.clock.now = T0 + 2 * BASE;
   await r.sender.runOnce();
-  assert.equal(r.row(e.id).status, "sent", "the pause is over; e is due");
+  assert.equal((await r.row(e.id)).status, "sent", "the pause is over; e is due");
   r.clock.now = T0 + 3 * BASE;
   await r.sender.runOnce();
-  assert.equal(r.row(a.id).status, "sent");
-  assert.equal(r.row(a.id).attempts, 3);
+  assert.equal((await r.row(a.id)).status, "sent");
+  assert.equal((await r.row(a.id)).attempts, 3);
   assert.deepEqual(r.fake.sent.map((d) => d.target), ["b@test", "e@test", "a@test"]);
 });
 
 Deno.test("retries end at the maximum age; a bad target or an unknown channel fails at once", async () => {
-  using r = rig(["test"], 1);
+  await using r = await rig(["test"], 1);
   r.fake.plan.set("slow@test", ["retry"]);
-  const a = r.add("slow@test");
-  const bad = r.add("bad:nope");
-  const lost = r.add("x@test", "carrier-pigeon");
+  const a = await r.add("slow@test");
+  const bad = await r.add("bad:nope");
+  const lost = await r.add("x@test", "carrier-pigeon");
   r.clock.now = T0 + 3_600_000 - 1; // the retry would be due after the row's maximum age
   await r.sender.runOnce();
-  assert.equal(r.row(a.id).status, "failed");
+  assert.equal((await r.row(a.id)).status, "failed");
   assert.equal(
-    r.row(a.id).last_error,
+    (await r.row(a.id)).lastError,
     "Gave up after 1 attempt(s) in 1 h: retry failure for slow@test",
   );
-  assert.equal(r.row(bad.id).status, "failed");
-  assert.equal(r.row(bad.id).last_error, "Not a test target: bad:nope");
-  assert.equal(r.row(lost.id).status, "failed");
-  assert.equal(r.row(lost.id).last_error, 'No alert channel "carrier-pigeon" is configured');
+  assert.equal((await r.row(bad.id)).status, "failed");
+  assert.equal((await r.row(bad.id)).lastError, "Not a test target: bad:nope");
+  assert.equal((await r.row(lost.id)).status, "failed");
+  assert.equal((await r.row(lost.id)).lastError, 'No alert channel "carrier-pigeon" is configured');
   assert.deepEqual(r.fake.tried, ["slow@test"], "bad targets never reach the channel");
 });
 
 Deno.test("a row left 'sending' by a crash is sent again once, with the same idempotency key", async () => {
-  using r = rig();
-  const a = r.add("a@test");
-  r.db.prepare("UPDATE alerts SET status = 'sending', attempts = 1 WHERE id = ?").run(a.id);
+  await using r = await rig();
+  const a = await r.add("a@test");
+  // What a crash between the claim and the 'sent' mark leaves behind.
+  assert.ok(await r.store.outbox.claim(a.id, "test down Shop"));
   r.sender.start();
   try {
     const deadline = Date.now() + 5_000;
-    while (r.row(a.id).status !== "sent" && Date.now() < deadline) {
+    while ((await r.row(a.id)).status !== "sent" && Date.now() < deadline) {
       await new Promise((res) => setTimeout(res, 10));
     }
   } finally {
     await r.sender.stop();
   }
-  assert.equal(r.row(a.id).status, "sent");
-  assert.equal(r.row(a.id).attempts, 2);
+  assert.equal((await r.row(a.id)).status, "sent");
+  assert.equal((await r.row(a.id)).attempts, 2);
   assert.deepEqual(r.fake.sent.map((d) => d.key), [`alert.${a.id}.${r.incidentId}`]);
 });
 

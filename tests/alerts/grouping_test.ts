@@ -4,15 +4,19 @@ import { type AlertEnv, alertEnv, flipTarget, inbox, sleep, until } from "./_env
 /** A website with two internal apps: app1 has no lists (inherits), app2 has its own. */
 async function site(env: AlertEnv, extra: Record<string, unknown> = {}) {
   const targets = { web: await flipTarget(), app1: await flipTarget(), app2: await flipTarget() };
-  const web = env.monitor({
+  const web = await env.monitor({
     name: "Main Ecommerce Server",
     url: targets.web.url,
     alert_emails: ["ops@example.test"],
     recovery_emails: ["ops@example.test"],
     ...extra,
   });
-  const app1 = env.monitor({ name: "Checkout API", url: targets.app1.url, parent_id: web.id });
-  const app2 = env.monitor({
+  const app1 = await env.monitor({
+    name: "Checkout API",
+    url: targets.app1.url,
+    parent_id: web.id,
+  });
+  const app2 = await env.monitor({
     name: "Search",
     url: targets.app2.url,
     parent_id: web.id,
@@ -44,7 +48,7 @@ Deno.test("a website and its failing internal apps: one email per recipient, lis
   const ops = env.smtp.messages.find((m) => m.to[0] === "ops@example.test")!;
   assert.match(ops.text, /- Checkout API \(http:\/\/127\.0\.0\.1:\d+\/\) — HTTP 502 — DOWN since/);
   assert.match(ops.text, /- Search \(http:\/\/127\.0\.0\.1:\d+\/\) — HTTP 503 — DOWN since/);
-  const grouped = env.alerts.list({ status: "grouped" });
+  const grouped = await env.alerts.list({ status: "grouped" });
   assert.deepEqual(grouped.map((r) => `${r.monitorName} ${r.target}`).sort(), [
     "Checkout API admin@example.test",
     "Checkout API ops@example.test",
@@ -110,7 +114,7 @@ Deno.test("an app's DOWN waits while its website fails below its threshold", asy
   assert.equal((await env.service.checkNow(s.web.id)).state.state, "pending");
   const before = Date.now();
   await env.service.checkNow(s.app1.id);
-  const held = env.alerts.list({ monitorId: s.app1.id })[0];
+  const held = (await env.alerts.list({ monitorId: s.app1.id }))[0];
   // One more website check (retry 10 s) plus its timeout (2 s), after the grouping window.
   assert.ok(held.nextAttemptAt >= before + 12_000, `held until ${held.nextAttemptAt - before} ms`);
   await sleep(600);
@@ -121,7 +125,7 @@ Deno.test("an app's DOWN waits while its website fails below its threshold", asy
   assert.deepEqual(inbox(env.smtp), [
     "ops@example.test [DOWN] Main Ecommerce Server — HTTP 500 (+1 internal app)",
   ]);
-  assert.equal(env.alerts.list({ monitorId: s.app1.id })[0].status, "grouped");
+  assert.equal((await env.alerts.list({ monitorId: s.app1.id }))[0].status, "grouped");
 });
 
 Deno.test("an app failing on its own (website up) gets its own alerts after the window", async () => {
@@ -135,7 +139,7 @@ Deno.test("an app failing on its own (website up) gets its own alerts after the 
   assert.equal(mail.to[0], "ops@example.test");
   assert.equal(mail.subject, "[DOWN] Checkout API — HTTP 500");
   assert.ok(mail.text.startsWith("Checkout API (internal app of Main Ecommerce Server) is DOWN."));
-  await until(() => env.alerts.list()[0]?.status === "sent", "sent");
+  await until(async () => (await env.alerts.list())[0]?.status === "sent", "sent");
 });
 
 Deno.test("an app that recovered before its website went down keeps its own RECOVERED, even queued behind an SMTP outage", async () => {
@@ -162,5 +166,5 @@ Deno.test("an app that recovered before its website went down keeps its own RECO
     "ops@example.test [RECOVERED] Checkout API — down for Ns",
     "ops@example.test [RECOVERED] Main Ecommerce Server — down for Ns",
   ]);
-  assert.deepEqual(env.alerts.list({ status: "grouped" }), []);
+  assert.deepEqual(await env.alerts.list({ status: "grouped" }), []);
 });

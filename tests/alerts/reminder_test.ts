@@ -10,7 +10,7 @@ Deno.test("reminders repeat DOWN every N minutes while down, without bursts, and
     tuning: { now: () => Date.now() + offset },
   });
   await using target = await flipTarget();
-  const m = env.monitor({
+  const m = await env.monitor({
     name: "Shop",
     url: target.url,
     alert_emails: ["ops@example.test"],
@@ -19,7 +19,7 @@ Deno.test("reminders repeat DOWN every N minutes while down, without bursts, and
   target.status = 500;
   await env.service.checkNow(m.id);
   await env.smtp.waitForMessages(1);
-  await until(() => env.alerts.list()[0]?.status === "sent", "DOWN sent");
+  await until(async () => (await env.alerts.list())[0]?.status === "sent", "DOWN sent");
 
   offset = 5 * MIN + 1000;
   const [, first] = await env.smtp.waitForMessages(2);
@@ -30,7 +30,9 @@ Deno.test("reminders repeat DOWN every N minutes while down, without bursts, and
   offset = 45 * MIN + 1000;
   await env.smtp.waitForMessages(3);
   await sleep(400);
-  const reminders = env.alerts.list({ status: "sent" }).filter((r) => r.kind === "reminder");
+  const reminders = (await env.alerts.list({ status: "sent" })).filter((r) =>
+    r.kind === "reminder"
+  );
   assert.deepEqual(reminders.map((r) => r.seq).sort((a, b) => a - b), [1, 9]);
   assert.equal(env.smtp.messages.length, 3);
 
@@ -48,7 +50,7 @@ Deno.test("a reminder still unsent at recovery is skipped, not delivered late", 
     tuning: { now: () => Date.now() + offset },
   });
   await using target = await flipTarget();
-  const m = env.monitor({
+  const m = await env.monitor({
     name: "Shop",
     url: target.url,
     alert_emails: ["ops@example.test"],
@@ -58,11 +60,11 @@ Deno.test("a reminder still unsent at recovery is skipped, not delivered late", 
   target.status = 500;
   await env.service.checkNow(m.id);
   await env.smtp.waitForMessages(1);
-  await until(() => env.alerts.list()[0]?.status === "sent", "DOWN sent");
+  await until(async () => (await env.alerts.list())[0]?.status === "sent", "DOWN sent");
   await env.smtp.stop();
   offset = 5 * MIN + 1000;
   await until(
-    () => env.alerts.list().find((r) => r.kind === "reminder" && r.lastError),
+    async () => (await env.alerts.list()).find((r) => r.kind === "reminder" && r.lastError),
     "a failed reminder attempt",
   );
   target.status = 200;
@@ -72,7 +74,7 @@ Deno.test("a reminder still unsent at recovery is skipped, not delivered late", 
   await sleep(400);
   assert.equal(env.smtp.messages.length, 2);
   assert.match(env.smtp.messages[1].subject, /^\[RECOVERED\] Shop/);
-  const reminder = env.alerts.list().find((r) => r.kind === "reminder")!;
+  const reminder = (await env.alerts.list()).find((r) => r.kind === "reminder")!;
   assert.equal(reminder.status, "skipped");
   assert.equal(reminder.lastError, "Recovered before the reminder was sent");
 });

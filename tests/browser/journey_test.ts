@@ -46,7 +46,7 @@ Deno.test({
       return healthy ? new Response(`ok ${path}`) : new Response("maintenance", { status: 503 });
     });
     await using dir = await tempDir();
-    await using served = serveDashboard(testConfig(dir.path));
+    await using served = await serveDashboard(testConfig(dir.path));
     await served.rt.accounts.createUser(ADMIN);
     await using chrome = await launchChromium();
     const context = await chrome.browser.newContext();
@@ -99,7 +99,7 @@ Deno.test({
       page.waitForURL(/\/monitors\/\d+$/),
       page.click("button:has-text('Add monitor')"),
     ]);
-    assert.equal(served.rt.service.children(siteId).length, 1);
+    assert.equal((await served.rt.service.children(siteId)).length, 1);
 
     // A second tab watches the overview; the first one presses "Check now".
     const wall = await context.newPage();

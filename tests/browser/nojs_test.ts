@@ -16,7 +16,7 @@ Deno.test({
     setLogLevel("error");
     await using target = await startTarget(() => new Response("ok"));
     await using dir = await tempDir();
-    await using served = serveDashboard(testConfig(dir.path));
+    await using served = await serveDashboard(testConfig(dir.path));
     await using chrome = await launchChromium();
     const context = await chrome.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
@@ -29,7 +29,7 @@ Deno.test({
     await page.getByLabel("Password", { exact: true }).fill("a long passphrase");
     await page.getByLabel("Password (again)").fill("a long passphrase");
     await Promise.all([page.waitForURL(`${served.url}/`), page.click("button[type=submit]")]);
-    assert.equal(served.rt.accounts.userCount(), 1);
+    assert.equal(await served.rt.accounts.userCount(), 1);
 
     // A bad form comes back as a whole page (422) with the messages and the typed values.
     await page.goto(`${served.url}/monitors/new`);
@@ -57,10 +57,10 @@ Deno.test({
 
     // Delete goes through a confirmation page.
     await Promise.all([page.waitForURL(`${monitorUrl}/delete`), page.click("text=Delete…")]);
-    assert.equal(served.rt.service.list().length, 1);
+    assert.equal((await served.rt.service.list()).length, 1);
     await Promise.all([page.waitForURL(`${served.url}/`), page.click("#btn-confirm-delete")]);
     await page.getByText("Deleted No JS site.").waitFor();
-    assert.equal(served.rt.service.list().length, 0);
+    assert.equal((await served.rt.service.list()).length, 0);
     await context.close();
   },
 });

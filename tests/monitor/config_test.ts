@@ -6,6 +6,7 @@ Deno.test("loadConfig() fills every default from an empty environment", () => {
     host: "127.0.0.1",
     port: 8000,
     databasePath: "data/health.db",
+    databaseUrl: null,
     checkConcurrency: 100,
     retentionDays: 30,
     baseUrl: "http://127.0.0.1:8000",
@@ -39,6 +40,12 @@ Deno.test("loadConfig() reads good values", () => {
       [{ HOST: "::1", PORT: "9000" }, (c) => c.baseUrl, "http://[::1]:9000"],
       [{ BASE_URL: "https://status.example.com/" }, (c) => c.baseUrl, "https://status.example.com"],
       [{ DATABASE_PATH: "/tmp/x.db" }, (c) => c.databasePath, "/tmp/x.db"],
+      [
+        { DATABASE_URL: "postgres://u:pw@db:5432/shc" },
+        (c) => c.databaseUrl,
+        "postgres://u:pw@db:5432/shc",
+      ],
+      [{ DATABASE_URL: "postgresql://db/shc" }, (c) => c.databaseUrl, "postgresql://db/shc"],
       [{ CHECK_CONCURRENCY: "10000" }, (c) => c.checkConcurrency, 10000],
       [{ RETENTION_DAYS: "1" }, (c) => c.retentionDays, 1],
       [{ EMAIL_USE_TLS: "TRUE" }, (c) => c.email.useTls, true],
@@ -83,12 +90,19 @@ Deno.test("loadConfig() names the variable and the value in each problem", () =>
     [{ ADMIN_EMAIL: "ops" }, /^ADMIN_EMAIL /],
     [{ BASE_URL: "status.example.com" }, /^BASE_URL must be an http/],
     [{ LOG_LEVEL: "loud" }, /^LOG_LEVEL .*received "loud"/],
+    [{ DATABASE_URL: "mysql://u:s3cret@db/shc" }, /^DATABASE_URL must be a PostgreSQL URL/],
   ];
   for (const [env, message] of cases) {
     const problems = problemsOf(env);
     assert.equal(problems.length, 1, `${JSON.stringify(env)} → ${problems.join(" | ")}`);
     assert.match(problems[0], message);
   }
+});
+
+Deno.test("loadConfig() never repeats a bad DATABASE_URL, which usually carries a password", () => {
+  const problems = problemsOf({ DATABASE_URL: "mysql://u:s3cret@db/shc" });
+  assert.equal(problems.length, 1);
+  assert.doesNotMatch(problems[0], /s3cret/);
 });
 
 Deno.test("ConfigError lists every bad variable by name, not just the first", () => {

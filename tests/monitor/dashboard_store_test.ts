@@ -13,6 +13,7 @@ import {
 } from "../../monitor/store/sqlite/dashboard.ts";
 import { fakeMonitor, fakeState } from "../_helpers/core.ts";
 import { MonitorService } from "../../monitor/service.ts";
+import { sqliteStore } from "../../monitor/store/sqlite/store.ts";
 import { rng, seedRollups } from "../../bench/_seed.ts";
 
 function fixture() {
@@ -90,7 +91,7 @@ Deno.test("overviewStamp and monitorsCheckedAfter detect new checks and edits", 
   db.close();
 });
 
-Deno.test("uptimeWindows agrees with the per-monitor MonitorService.uptime over the same windows", () => {
+Deno.test("uptimeWindows agrees with the per-monitor MonitorService.uptime over the same windows", async () => {
   const { db, ids } = fixture();
   const now = Date.UTC(2025, 0, 31, 12, 34, 56);
   const random = rng(3);
@@ -104,13 +105,13 @@ Deno.test("uptimeWindows agrees with the per-monitor MonitorService.uptime over 
     });
   }
   const service = new MonitorService({
-    db,
+    store: sqliteStore(db),
     now: () => now,
     probe: () => Promise.reject(new Error("no probes here")),
   });
   const actual = uptimeWindows(db, now);
   for (const id of ids.slice(0, 2)) {
-    const e = service.uptime(id), a = actual.get(id)!;
+    const e = await service.uptime(id), a = actual.get(id)!;
     for (const k of ["h24", "d7", "d30"] as const) {
       assert.ok(Math.abs(e[k]! - a[k]!) < 1e-9, `${id} ${k}: ${e[k]} vs ${a[k]}`);
     }

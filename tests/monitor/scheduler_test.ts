@@ -35,10 +35,10 @@ class Harness {
   scheduler(concurrency = 10): Scheduler {
     return new Scheduler({
       concurrency,
-      loadActive: () => [...this.rows.values()].filter((r) => r.monitor.active),
+      loadActive: () => Promise.resolve([...this.rows.values()].filter((r) => r.monitor.active)),
       loadOne: (id) => {
         const r = this.rows.get(id);
-        return r?.monitor.active ? r : null;
+        return Promise.resolve(r?.monitor.active ? r : null);
       },
       runCheck: async (monitor, signal) => {
         const id = monitor.id;
@@ -114,7 +114,7 @@ Deno.test("Scheduler never overlaps two checks of one monitor, even past its int
   await withScheduler(h, 10, async (s) => {
     for (let i = 0; i < 6; i++) {
       await sleep(40);
-      s.refresh(m.id);
+      await s.refresh(m.id);
     }
     await waitFor(() => h.count(m.id) >= 4, { timeoutMs: 2000, message: "4 checks" });
   });
@@ -162,7 +162,7 @@ Deno.test("Scheduler.refresh() checks an edited monitor at once with its new set
     assert.equal(h.count(id), 0, "checked before it was due");
     const edited = { ...m, url: "http://127.0.0.1:9/edited", updatedAt: m.updatedAt + 1 };
     h.rows.set(id, { monitor: edited, state: h.rows.get(id)!.state });
-    s.refresh(id);
+    await s.refresh(id);
     await waitFor(() => h.count(id) === 1, { timeoutMs: 500, message: "check after edit" });
     assert.equal(h.seen.get(id)![0].url, "http://127.0.0.1:9/edited");
   });
@@ -172,7 +172,7 @@ Deno.test("Scheduler.refresh() checks a newly created monitor at once", async ()
   const h = new Harness();
   await withScheduler(h, 10, async (s) => {
     const m = h.add(fakeMonitor());
-    s.refresh(m.id);
+    await s.refresh(m.id);
     await waitFor(() => h.count(m.id) === 1, { timeoutMs: 500, message: "first check" });
     assert.equal(s.stats().scheduled, 1);
   });
@@ -192,8 +192,8 @@ Deno.test("Scheduler stops checking a monitor once it is paused or deleted", asy
       state: h.rows.get(paused.id)!.state,
     });
     h.rows.delete(deleted.id);
-    s.refresh(paused.id);
-    s.refresh(deleted.id);
+    await s.refresh(paused.id);
+    await s.refresh(deleted.id);
     const counts = [h.count(paused.id), h.count(deleted.id)];
     await sleep(150);
     assert.deepEqual([h.count(paused.id), h.count(deleted.id)], counts);
@@ -208,7 +208,7 @@ Deno.test("Scheduler.tick() drops monitors deleted behind its back and adds new 
     await waitFor(() => h.count(gone.id) >= 1, { timeoutMs: 1000 });
     h.rows.delete(gone.id);
     const added = h.add(fakeMonitor());
-    s.tick();
+    await s.tick();
     const count = h.count(gone.id);
     await waitFor(() => h.count(added.id) === 1, { timeoutMs: 500, message: "new monitor" });
     await sleep(100);

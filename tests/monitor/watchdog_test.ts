@@ -57,22 +57,26 @@ Deno.test("a stuck probe is recorded as a timeout, counted in /metrics, and chec
   let calls = 0;
   // The first probe hangs forever (ignoring its signal); later ones answer.
   const probe = () => (++calls === 1 ? new Promise<ProbeResult>(() => {}) : Promise.resolve(UP));
-  const rt = createRuntime(testConfig(dir.path), { cron: false, probe, watchdogGraceMs: 200 });
+  const rt = await createRuntime(testConfig(dir.path), {
+    cron: false,
+    probe,
+    watchdogGraceMs: 200,
+  });
   try {
     const app = createApp(rt);
     const { token } = await rt.accounts.createToken("t");
-    const m = rt.service.create({
+    const m = await rt.service.create({
       name: "Stuck",
       url: "http://stuck.test/",
       interval_s: 10,
       timeout_ms: 300,
     });
     rt.scheduler.start();
-    await waitFor(() => rt.service.checks(m.id).length >= 1, {
+    await waitFor(async () => (await rt.service.checks(m.id)).length >= 1, {
       timeoutMs: 5000,
       message: "first check",
     });
-    const [first] = rt.service.checks(m.id);
+    const [first] = await rt.service.checks(m.id);
     assert.equal(first.errorKind, "timeout");
     assert.match(first.errorMessage!, /abandoned after 500 ms/);
     assert.equal(rt.scheduler.stats().running, 0, "the slot is free again");

@@ -31,7 +31,7 @@ const POSTS = [
 
 Deno.test("every page and partial refuses anonymous access", async () => {
   await using f = await webFixture();
-  f.rt.service.create({ name: "Site", url: "https://example.com/" });
+  await f.rt.service.create({ name: "Site", url: "https://example.com/" });
   const c = f.anonymous();
   for (const path of [...PAGES, ...PARTIALS]) {
     const page = await c.get(path);
@@ -49,7 +49,7 @@ Deno.test("every page and partial refuses anonymous access", async () => {
     const hx = await c.post(path, {}, { htmx: true });
     assert.equal(hx.res.status, 401, `htmx POST ${path}`);
   }
-  assert.equal(f.rt.service.list().length, 1, "nothing changed");
+  assert.equal((await f.rt.service.list()).length, 1, "nothing changed");
 });
 
 Deno.test("the login page, /healthz and static assets are public", async () => {
@@ -85,7 +85,7 @@ Deno.test("forged posts are rejected with 403: missing, wrong or another session
   // Even with the right token, a browser-labelled cross-site request is refused.
   const cross = await c.post("/monitors", form, { headers: { "Sec-Fetch-Site": "cross-site" } });
   assert.equal(cross.res.status, 403);
-  assert.equal(f.rt.service.list().length, 0);
+  assert.equal((await f.rt.service.list()).length, 0);
 
   // The same post with the token (form field, or header as htmx sends it) works.
   assert.equal((await c.post("/monitors", form)).res.status, 303);
@@ -95,12 +95,12 @@ Deno.test("forged posts are rejected with 403: missing, wrong or another session
     headers: { "X-CSRF-Token": c.csrf },
   });
   assert.equal(viaHeader.res.status, 204);
-  assert.equal(f.rt.service.list().length, 2);
+  assert.equal((await f.rt.service.list()).length, 2);
 });
 
 Deno.test("responses carry the CSP without inline scripts, nosniff and the referrer policy", async () => {
   await using f = await webFixture();
-  f.rt.service.create({ name: "Site", url: "https://example.com/" });
+  await f.rt.service.create({ name: "Site", url: "https://example.com/" });
   const c = await f.login();
   assert.equal(
     CSP,

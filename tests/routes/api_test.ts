@@ -3,7 +3,7 @@ import { createRuntime, type Runtime } from "../../runtime.ts";
 import { createApp } from "../../routes/app.ts";
 import { setLogLevel } from "../../monitor/log.ts";
 import { startTarget } from "../_helpers/targets.ts";
-import { tempDir, testConfig } from "../_helpers/core.ts";
+import { tempDir, testConfig, waitFor } from "../_helpers/core.ts";
 
 setLogLevel("error");
 
@@ -12,7 +12,7 @@ type Json = Record<string, unknown>;
 /** A runtime on a temp database (scheduler not started), its app and a valid token. */
 async function setup() {
   const dir = await tempDir();
-  const rt = createRuntime(testConfig(dir.path), { cron: false });
+  const rt = await createRuntime(testConfig(dir.path), { cron: false });
   const app = createApp(rt);
   const { token, info } = await rt.accounts.createToken("tests");
   /** Sends a request; `body` objects are sent as JSON, strings as they are. */
@@ -39,8 +39,7 @@ async function setup() {
       text,
     };
   };
-  const monitorCount = () =>
-    (rt.db.prepare("SELECT count(*) AS n FROM monitors").get() as { n: number }).n;
+  const monitorCount = async () => (await rt.store.monitors.list()).length;
   return {
     rt,
     token,
@@ -84,13 +83,13 @@ Deno.test("API refuses requests without a valid bearer token with a JSON 401", a
     assert.match(String(r.json.error), /valid API token/);
     assert.match(r.res.headers.get("www-authenticate") ?? "", /^Bearer/);
   }
-  assert.equal(s.monitorCount(), 0);
+  assert.equal(await s.monitorCount(), 0);
   // The right token in any case of "Bearer" works; a revoked one does not.
   assert.equal(
     (await s.call("GET", "/api/v1/monitors", undefined, `bearer ${s.token}`)).status,
     200,
   );
-  assert.ok(s.rt.accounts.revokeToken(s.tokenId));
+  assert.ok(await s.rt.accounts.revokeToken(s.tokenId));
   assert.equal((await s.call("GET", "/api/v1/monitors")).status, 401);
 });
 
@@ -170,7 +169,7 @@ Deno.test("API creates, reads, lists, edits and deletes a monitor", async () => 
   assert.equal(del.text, "");
   assert.equal((await s.call("GET", `/api/v1/monitors/${m.id}`)).status, 404);
   assert.equal((await s.call("DELETE", `/api/v1/monitors/${m.id}`)).status, 404);
-  assert.equal(s.monitorCount(), 1);
+  assert.equal(await s.monitorCount(), 1);
 });
 
 Deno.test("API infers tcp from the scheme and nests internal apps under a website", async () => {
@@ -225,7 +224,7 @@ Deno.test("API refuses invalid monitors with 422, a field message and no row wri
     assert.ok(field in fields, `${label}: ${JSON.stringify(fields)}`);
     assert.ok(fields[field].length > 0, label);
   }
-  assert.equal(s.monitorCount(), 2, "a refused monitor left a row behind");
+  assert.equal(await s.monitorCount(), 2, "a refused monitor left a row behind");
 
   // A refused edit changes nothing.
   const before = (await s.call("GET", `/api/v1/monitors/${app.id}`)).json;
@@ -262,7 +261,7 @@ Deno.test("API answers a malformed body with 400 and a JSON error", async () => 
       assert.match(String(r.json.error), /JSON/);
     }
   }
-  assert.equal(s.monitorCount(), 1);
+  assert.equal(await s.monitorCount(), 1);
 });
 
 Deno.test("API answers unknown monitor ids with 404", async () => {
@@ -408,6 +407,8 @@ Deno.test("GET /healthz needs no token and reports the scheduler", async () => {
   assert.equal(before.status, 503, "not started yet");
   assert.equal(before.json.status, "degraded");
   s.rt.start();
+  // The first tick reads the store, so it lands a moment after start().
+  await waitFor(() => s.rt.scheduler.stats().lastTickAt !== null, { message: "the first tick" });
   const after = await s.call("GET", "/healthz", undefined, null);
   assert.equal(after.status, 200);
   assert.equal(after.json.status, "ok");

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { ADMIN, Client, webFixture } from "../_helpers/web.ts";
 import { sha256Hex } from "../../monitor/auth/tokens.ts";
 import { LoginThrottle } from "../../monitor/auth/throttle.ts";
+import { sqliteDb, TEST_ENGINE } from "../_helpers/core.ts";
 
 Deno.test("first run: every page leads to a one-time administrator form that signs you in", async () => {
   await using f = await webFixture({ withUser: false });
@@ -31,7 +32,7 @@ Deno.test("first run: every page leads to a one-time administrator form that sig
   assert.equal(bad.res.status, 422);
   assert.match(bad.text, /id="password_confirm-error">The two passwords differ/);
   assert.match(bad.text, /value="boss@example.com"/, "typed values are kept");
-  assert.equal(f.rt.accounts.userCount(), 0);
+  assert.equal(await f.rt.accounts.userCount(), 0);
 
   const ok = await c.post("/setup", {
     username: "boss",
@@ -41,7 +42,7 @@ Deno.test("first run: every page leads to a one-time administrator form that sig
   });
   assert.equal(ok.res.status, 303);
   assert.equal(ok.res.headers.get("location"), "/");
-  assert.equal(f.rt.accounts.userCount(), 1);
+  assert.equal(await f.rt.accounts.userCount(), 1);
   assert.equal((await c.get("/")).res.status, 200, "signed in straight away");
 
   // The setup page is gone for good, for everyone.
@@ -53,7 +54,7 @@ Deno.test("first run: every page leads to a one-time administrator form that sig
     password_confirm: "another password 1",
   });
   assert.equal(again.res.status, 303);
-  assert.equal(f.rt.accounts.userCount(), 1);
+  assert.equal(await f.rt.accounts.userCount(), 1);
 });
 
 Deno.test("setup and login refuse posts without the pre-login CSRF cookie and token", async () => {
@@ -65,7 +66,7 @@ Deno.test("setup and login refuse posts without the pre-login CSRF cookie and to
     password_confirm: "correct horse battery",
   });
   assert.equal(forged.res.status, 403);
-  assert.equal(f.rt.accounts.userCount(), 0);
+  assert.equal(await f.rt.accounts.userCount(), 0);
   await f.rt.accounts.createUser(ADMIN);
   const login = await c.post("/login", ADMIN);
   assert.equal(login.res.status, 403);
@@ -84,8 +85,16 @@ Deno.test("login sets an HttpOnly SameSite=Lax session cookie whose token is sto
   assert.match(cookie, /Max-Age=604800/, "SESSION_TTL_HOURS defaults to 168 h");
   assert.doesNotMatch(cookie, /Secure/, "plain HTTP: no Secure flag");
   const token = c.cookies.get("shc_session")!;
-  const rows = f.rt.db.prepare("SELECT token_hash FROM sessions").all() as { token_hash: string }[];
-  assert.deepEqual(rows.map((r) => r.token_hash), [await sha256Hex(token)]);
+  const sessions = f.rt.store.sessions;
+  const stored = await sessions.find(await sha256Hex(token), Date.now());
+  assert.equal(stored?.username, ADMIN.username, "found by the token's hash");
+  assert.equal(await sessions.find(token, Date.now()), null, "never by the token itself");
+  if (TEST_ENGINE === "sqlite") {
+    const rows = sqliteDb(f.rt).prepare("SELECT token_hash FROM sessions").all() as {
+      token_hash: string;
+    }[];
+    assert.deepEqual(rows.map((r) => r.token_hash), [await sha256Hex(token)]);
+  }
 
   // Behind a TLS-terminating proxy the cookie is Secure.
   const s = f.anonymous();
@@ -105,10 +114,7 @@ Deno.test("logout deletes the session; the old cookie no longer works", async ()
   const out = await c.post("/logout");
   assert.equal(out.res.status, 303);
   assert.equal(out.res.headers.get("location"), "/login");
-  assert.equal(
-    (f.rt.db.prepare("SELECT count(*) AS n FROM sessions").get() as { n: number }).n,
-    0,
-  );
+  assert.equal(await f.rt.store.sessions.find(await sha256Hex(token), Date.now()), null);
   const replay = new Client(f.app);
   replay.cookies.set("shc_session", token);
   assert.equal((await replay.get("/")).res.headers.get("location"), "/login");

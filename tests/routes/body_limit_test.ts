@@ -31,7 +31,7 @@ Deno.test("the API refuses a body over its limit with 413 and a clear message, c
   });
   assert.equal(chunked.status, 413);
   assert.ok(sent < 40, `read ${sent} chunks of a body already over the limit`);
-  assert.equal(f.rt.service.list().length, 0);
+  assert.equal((await f.rt.service.list()).length, 0);
 
   const ok = await f.app.request("/api/v1/monitors", {
     method: "POST",
@@ -50,5 +50,5 @@ Deno.test("dashboard forms refuse a body over their limit with a 413 page", asyn
   });
   assert.equal(res.status, 413);
   assert.match(text, /Request body too large: the limit is 256 KiB/);
-  assert.equal(f.rt.service.list().length, 0);
+  assert.equal((await f.rt.service.list()).length, 0);
 });

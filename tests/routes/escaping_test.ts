@@ -15,8 +15,12 @@ function assertInert(html: string, where: string) {
 
 Deno.test("hostile monitor names are escaped on every page and partial", async () => {
   await using f = await webFixture();
-  const site = f.rt.service.create({ name: SCRIPT, url: "https://example.com/" });
-  const app = f.rt.service.create({ name: IMG, url: "https://example.com/x", parent_id: site.id });
+  const site = await f.rt.service.create({ name: SCRIPT, url: "https://example.com/" });
+  const app = await f.rt.service.create({
+    name: IMG,
+    url: "https://example.com/x",
+    parent_id: site.id,
+  });
   await f.rt.service.checkNow(site.id);
   const c = await f.login();
   const pages = [
@@ -47,8 +51,9 @@ Deno.test("a javascript: URL is refused by the form and never rendered as a link
   assertInert(form.text, "form");
 
   // Rows stored before validation existed (or written behind the service's back) stay inert.
-  const m = f.rt.service.create({ name: "Legacy", url: "https://example.com/" });
-  f.rt.db.prepare("UPDATE monitors SET url = ? WHERE id = ?").run("javascript:alert(1)", m.id);
+  const m = await f.rt.service.create({ name: "Legacy", url: "https://example.com/" });
+  const { id: _id, createdAt: _c, updatedAt: _u, ...fields } = m;
+  await f.rt.store.monitors.update(m.id, { ...fields, url: "javascript:alert(1)" }, Date.now());
   for (const path of ["/", `/monitors/${m.id}`]) {
     const { text } = await c.get(path);
     assertInert(text, path);
@@ -59,8 +64,8 @@ Deno.test("a javascript: URL is refused by the form and never rendered as a link
 Deno.test("http(s) targets are links without credentials; tcp targets are plain text", async () => {
   await using f = await webFixture();
   const c = await f.login();
-  f.rt.service.create({ name: "Web", url: "https://bob:s3cret@example.com/health" });
-  f.rt.service.create({ name: "Db", url: "tcp://db.internal:5432" });
+  await f.rt.service.create({ name: "Web", url: "https://bob:s3cret@example.com/health" });
+  await f.rt.service.create({ name: "Db", url: "tcp://db.internal:5432" });
   const { text } = await c.get("/");
   assert.match(
     text,

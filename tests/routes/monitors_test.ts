@@ -65,7 +65,7 @@ Deno.test("adding a website and an internal app through the forms", async () => 
   const c = await f.login();
   const created = await c.post("/monitors", SITE);
   assert.equal(created.res.status, 303);
-  const site = f.rt.service.list()[0].monitor;
+  const site = (await f.rt.service.list())[0].monitor;
   assert.equal(created.res.headers.get("location"), `/monitors/${site.id}`);
   assert.deepEqual(site.alertEmails, ["ops@example.com", "oncall@example.com"]);
   assert.deepEqual(site.recoveryEmails, ["ops@example.com", "lead@example.com"]);
@@ -86,7 +86,7 @@ Deno.test("adding a website and an internal app through the forms", async () => 
     active: "true",
   });
   assert.equal(app.res.status, 303);
-  const child = f.rt.service.children(site.id);
+  const child = await f.rt.service.children(site.id);
   assert.equal(child.length, 1);
   assert.equal(child[0].kind, "tcp");
   const overview = await c.get("/");
@@ -115,7 +115,7 @@ Deno.test("bad input: 422 with a message next to each field and everything typed
   assert.equal(inputValue(text, "interval_s"), "5");
   assert.match(text, />not-an-address<\/textarea>/);
   assert.equal(inputValue(text, "reminder_interval_min"), "60");
-  assert.equal(f.rt.service.list().length, 0);
+  assert.equal((await f.rt.service.list()).length, 0);
 
   // htmx: the form region alone, still 422 (the htmx config swaps 422), and Vary says so.
   const hx = await c.post("/monitors", bad, { htmx: true });
@@ -145,13 +145,13 @@ Deno.test("editing keeps values, and an unchecked box pauses the monitor", async
   const { active: _, ...unchecked } = SITE;
   const saved = await c.post("/monitors/1/edit", { ...unchecked, name: "Shop 2", active: "false" });
   assert.equal(saved.res.status, 303);
-  const m = f.rt.service.get(1);
+  const m = await f.rt.service.get(1);
   assert.equal(m.monitor.name, "Shop 2");
   assert.equal(m.status, "paused");
   // Even with the field missing entirely, unchecked means false (not the validator's default).
   await c.post("/monitors/1/edit", { ...unchecked, ignore_tls_errors: "true" });
-  assert.equal(f.rt.service.get(1).monitor.active, false);
-  assert.equal(f.rt.service.get(1).monitor.ignoreTlsErrors, true);
+  assert.equal((await f.rt.service.get(1)).monitor.active, false);
+  assert.equal((await f.rt.service.get(1)).monitor.ignoreTlsErrors, true);
   const invalid = await c.post("/monitors/1/edit", { ...SITE, timeout_ms: "999999" });
   assert.equal(invalid.res.status, 422);
   assert.match(invalid.text, /id="timeout_ms-error">Must be from 100 to 120000</);
@@ -178,7 +178,7 @@ Deno.test("check now, pause and resume: 303 for forms, the page region for htmx"
     errorKind: "unexpected_status",
     errorMessage: "Expected 200, received 503",
   };
-  f.rt.service.update(1, { failure_threshold: 1 });
+  await f.rt.service.update(1, { failure_threshold: 1 });
   const hx = await c.post("/monitors/1/check", {}, { htmx: true });
   assert.equal(hx.res.status, 200);
   assert.match(hx.text, /^<div id="monitor-page">/);
@@ -189,10 +189,10 @@ Deno.test("check now, pause and resume: 303 for forms, the page region for htmx"
 
   const paused = await c.post("/monitors/1/pause", {}, { htmx: true });
   assert.match(paused.text, /id="btn-active"[^>]*>Resume</);
-  assert.equal(f.rt.service.get(1).status, "paused");
+  assert.equal((await f.rt.service.get(1)).status, "paused");
   const resumed = await c.post("/monitors/1/resume");
   assert.equal(resumed.res.status, 303);
-  assert.equal(f.rt.service.get(1).monitor.active, true);
+  assert.equal((await f.rt.service.get(1)).monitor.active, true);
 });
 
 Deno.test("the monitor page shows the SVG chart for every range and a live partial", async () => {
@@ -215,7 +215,7 @@ Deno.test("the monitor page shows the SVG chart for every range and a live parti
   const changed = await c.get(`/monitors/1/live?v=${v}&range=1h`, { htmx: true });
   assert.equal(changed.res.status, 200);
   assert.match(changed.text, /^<section id="monitor-live"/);
-  f.rt.service.remove(1);
+  await f.rt.service.remove(1);
   const gone = await c.get(`/monitors/1/live?v=${v}`, { htmx: true });
   assert.equal(gone.res.headers.get("HX-Redirect"), "/");
 });
@@ -232,10 +232,10 @@ Deno.test("delete asks first (a page that works without JavaScript), then delete
     confirm.text,
     /<form class="card form confirm-card" method="post" action="\/monitors\/1\/delete">/,
   );
-  assert.equal(f.rt.service.list().length, 2, "the GET deleted nothing");
+  assert.equal((await f.rt.service.list()).length, 2, "the GET deleted nothing");
   const del = await c.post("/monitors/1/delete");
   assert.equal(del.res.status, 303);
   assert.equal(del.res.headers.get("location"), "/");
-  assert.equal(f.rt.service.list().length, 0);
+  assert.equal((await f.rt.service.list()).length, 0);
   assert.match((await c.get("/")).text, /Deleted Shop\./);
 });

@@ -19,14 +19,18 @@ function pollVersion(html: string): string {
 Deno.test("the overview nests internal apps under their website with status, uptime and beats", async () => {
   let next = UP;
   await using f = await webFixture({ probe: () => Promise.resolve(next) });
-  const site = f.rt.service.create({ name: "Shop", url: "https://shop.example/" });
-  const app = f.rt.service.create({
+  const site = await f.rt.service.create({ name: "Shop", url: "https://shop.example/" });
+  const app = await f.rt.service.create({
     name: "Cart",
     url: "https://cart.example/",
     parent_id: site.id,
   });
-  const paused = f.rt.service.create({ name: "Old", url: "https://old.example/", active: false });
-  f.rt.service.create({ name: "New", url: "https://new.example/" });
+  const paused = await f.rt.service.create({
+    name: "Old",
+    url: "https://old.example/",
+    active: false,
+  });
+  await f.rt.service.create({ name: "New", url: "https://new.example/" });
   for (let i = 0; i < 3; i++) await f.rt.service.checkNow(site.id);
   next = DOWN;
   await f.rt.service.checkNow(app.id);
@@ -63,8 +67,8 @@ Deno.test("the overview nests internal apps under their website with status, upt
 Deno.test("the poll answers 204 until something changes, then only the changed row", async () => {
   let next = UP;
   await using f = await webFixture({ probe: () => Promise.resolve(next) });
-  const a = f.rt.service.create({ name: "A", url: "https://a.example/" });
-  const b = f.rt.service.create({ name: "B", url: "https://b.example/" });
+  const a = await f.rt.service.create({ name: "A", url: "https://a.example/" });
+  const b = await f.rt.service.create({ name: "B", url: "https://b.example/" });
   await f.rt.service.checkNow(a.id);
   await f.rt.service.checkNow(b.id);
   const c = await f.login();
@@ -93,12 +97,12 @@ Deno.test("the poll answers 204 until something changes, then only the changed r
   assert.equal((await c.get(`/partials/overview?v=${v2}`, { htmx: true })).res.status, 204);
 
   // Adding a monitor changes the list itself: the whole list comes back.
-  f.rt.service.create({ name: "C", url: "https://c.example/" });
+  await f.rt.service.create({ name: "C", url: "https://c.example/" });
   const full = await c.get(`/partials/overview?v=${v2}`, { htmx: true });
   assert.match(full.text, /<div id="monitor-list" class="monitor-list" hx-swap-oob="true">/);
   // Pausing is an edit: also the whole list.
   const v3 = pollVersion(full.text);
-  f.rt.service.setActive(b.id, false);
+  await f.rt.service.setActive(b.id, false);
   const paused = await c.get(`/partials/overview?v=${v3}`, { htmx: true });
   assert.match(paused.text, new RegExp(`id="m-${b.id}" class="row row-paused"`));
   // A garbage version is answered with the full list rather than an error.
@@ -118,7 +122,7 @@ Deno.test("an empty overview invites adding a website", async () => {
 Deno.test("a large overview is sent gzipped; small pages and the login page are not", async () => {
   await using f = await webFixture();
   for (let i = 0; i < 30; i++) {
-    f.rt.service.create({ name: `Site ${i}`, url: `https://s${i}.example/` });
+    await f.rt.service.create({ name: `Site ${i}`, url: `https://s${i}.example/` });
   }
   const c = await f.login();
   const cookie = [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; ");

@@ -62,9 +62,9 @@ Deno.test("an API token is shown once after creation, listed by prefix, and can 
   });
   assert.equal(api.status, 200);
 
-  const id = f.rt.accounts.listTokens()[0].id;
+  const id = (await f.rt.accounts.listTokens())[0].id;
   assert.equal((await c.post(`/settings/tokens/${id}/revoke`)).res.status, 303);
-  assert.equal(f.rt.accounts.listTokens().length, 0);
+  assert.equal((await f.rt.accounts.listTokens()).length, 0);
   assert.match((await c.get("/settings")).text, /Token revoked\./);
 
   const bad = await c.post("/settings/tokens", { name: "" });

@@ -204,7 +204,7 @@ export function expireAlerts(db: Db, before: number, hours: number): number {
          last_error = 'Gave up after ' || attempts || ' attempt(s) in ' || :hours || ' h'
            || coalesce(': ' || last_error, '')
        WHERE status = 'pending' AND created_at < :before`,
-    ).run({ before, hours }).changes,
+    ).run({ before, hours: String(hours) }).changes,
   );
 }
 

@@ -174,7 +174,9 @@ export function sqliteStore(db: Db): SqliteStore {
     try {
       db.exec("BEGIN IMMEDIATE");
     } catch (err) {
-      throw StorageError.from(err) ?? err;
+      const storage = StorageError.from(err);
+      if (storage) health.failed(storage);
+      throw storage ?? err;
     }
     try {
       const result = await fn(inTransaction);

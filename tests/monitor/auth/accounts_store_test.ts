@@ -15,6 +15,8 @@ import {
   touchToken,
 } from "../../../monitor/store/sqlite/tokens.ts";
 import { Accounts } from "../../../monitor/auth/accounts.ts";
+import { sqliteStore } from "../../../monitor/store/sqlite/store.ts";
+import { StoreConflictError } from "../../../monitor/store/store.ts";
 
 Deno.test("store/users: insert, count, find by name and id, credentials", () => {
   const db = openDb(":memory:");
@@ -29,10 +31,14 @@ Deno.test("store/users: insert, count, find by name and id, credentials", () => 
   assert.deepEqual(findUserCredentials(db, "ada"), { user: u, passwordHash: "h1" });
   assert.equal(findUserCredentials(db, "bob"), null);
   assert.ok(!("passwordHash" in u), "a User never carries the hash");
-  assert.throws(
-    () => insertUser(db, { username: "ada", email: null, passwordHash: "x", createdAt: 6 }),
-    /UNIQUE/,
-  );
+  // A taken name, in any letter case, is a conflict the services can tell from a failure.
+  for (const username of ["ada", "ADA"]) {
+    assert.throws(
+      () => insertUser(db, { username, email: null, passwordHash: "x", createdAt: 6 }),
+      (err) => err instanceof StoreConflictError && err.constraint === "users.username",
+    );
+  }
+  assert.equal(countUsers(db), 1);
   db.close();
 });
 
@@ -54,16 +60,16 @@ Deno.test("store/tokens: insert, find, touch, list newest first, delete", () => 
 
 Deno.test("Accounts.verifyToken still succeeds when recording last use fails on storage", async () => {
   const db = openDb(":memory:");
-  const accounts = new Accounts(db);
+  const accounts = new Accounts(sqliteStore(db));
   const { token, info } = await accounts.createToken("ci");
   db.exec("PRAGMA query_only = ON"); // writes now fail with SQLITE_READONLY
   const seen = await accounts.verifyToken(token);
   assert.equal(seen?.id, info.id);
   assert.equal(seen?.lastUsedAt, null);
-  assert.equal(accounts.listTokens()[0].lastUsedAt, null, "the write really failed");
+  assert.equal((await accounts.listTokens())[0].lastUsedAt, null, "the write really failed");
   db.exec("PRAGMA query_only = OFF");
   assert.ok((await accounts.verifyToken(token))?.id === info.id);
-  assert.ok(accounts.listTokens()[0].lastUsedAt !== null, "recorded once writable again");
+  assert.ok((await accounts.listTokens())[0].lastUsedAt !== null, "recorded once writable again");
   assert.equal(await accounts.verifyToken("shc_wrong"), null);
   db.close();
 });

@@ -1,0 +1,67 @@
+/** The incidents table: one row per DOWN period. */
+import type { Check, ErrorKind, Incident } from "../../types.ts";
+import type { Q, Row } from "./db.ts";
+
+function toIncident(r: Row): Incident {
+  return {
+    id: r.id as number,
+    monitorId: r.monitor_id as number,
+    startedAt: r.started_at as number,
+    confirmedAt: r.confirmed_at as number,
+    endedAt: (r.ended_at as number | null) ?? null,
+    lastFailureAt: r.last_failure_at as number,
+    failureCount: r.failure_count as number,
+    errorKind: r.error_kind as ErrorKind,
+    httpStatus: (r.http_status as number | null) ?? null,
+    errorMessage: r.error_message as string,
+  };
+}
+
+/** The updated row; a missing incident is a bug of the caller. */
+function updated(r: Row | undefined, id: number): Incident {
+  if (!r) throw new Error(`No incident ${id}`);
+  return toIncident(r);
+}
+
+/** Opens an incident for the check that reached the failure threshold. */
+export async function openIncident(
+  q: Q,
+  check: Check,
+  startedAt: number,
+  failureCount: number,
+): Promise<Incident> {
+  const [r] = await q`INSERT INTO incidents (monitor_id, started_at, confirmed_at, ended_at,
+      last_failure_at, failure_count, error_kind, http_status, error_message)
+    VALUES (${check.monitorId}, ${startedAt}, ${check.checkedAt}, NULL, ${check.checkedAt},
+      ${failureCount}, ${check.errorKind ?? "network"}, ${check.httpStatus ?? null},
+      ${check.errorMessage ?? ""})
+    RETURNING *`;
+  return toIncident(r);
+}
+
+/** Records one more failed check in an open incident. */
+export async function extendIncident(q: Q, id: number, check: Check): Promise<Incident> {
+  const [r] = await q`UPDATE incidents SET last_failure_at = ${check.checkedAt},
+      failure_count = failure_count + 1
+    WHERE id = ${id} RETURNING *`;
+  return updated(r, id);
+}
+
+/** Closes an incident at the time of the recovering check. */
+export async function closeIncident(q: Q, id: number, endedAt: number): Promise<Incident> {
+  const [r] = await q`UPDATE incidents SET ended_at = ${endedAt} WHERE id = ${id} RETURNING *`;
+  return updated(r, id);
+}
+
+/** One incident by id. */
+export async function getIncident(q: Q, id: number): Promise<Incident | null> {
+  const [r] = await q`SELECT * FROM incidents WHERE id = ${id}`;
+  return r ? toIncident(r) : null;
+}
+
+/** A monitor's incidents, newest first. */
+export async function listIncidents(q: Q, monitorId: number, limit = 100): Promise<Incident[]> {
+  const rows = await q`SELECT * FROM incidents WHERE monitor_id = ${monitorId}
+    ORDER BY started_at DESC, id DESC LIMIT ${limit}`;
+  return rows.map(toIncident);
+}

@@ -1,0 +1,227 @@
+/**
+ * Versioned schema migrations of the PostgreSQL engine, applied in order when a store opens.
+ * Never edit a released one: append. The numbering is this engine's own (SQLite's history of
+ * table rebuilds has no counterpart here); version 1 is the schema SQLite reached at its 5.
+ *
+ * Column types: ids and epoch-ms times BIGINT, small counts INTEGER, latencies DOUBLE PRECISION,
+ * flags BOOLEAN, e-mail lists a JSON array in TEXT (as in SQLite). Ids are identity columns,
+ * whose sequences never hand out a value twice, so a deleted row's id is never reused.
+ */
+import type { Q, Sql } from "./db.ts";
+
+/** One schema step. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration, oldest first. */
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: "initial",
+    sql: `
+CREATE TABLE monitors (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  parent_id BIGINT REFERENCES monitors(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('http', 'tcp')),
+  url TEXT NOT NULL,
+  expected_status TEXT NOT NULL,
+  timeout_ms INTEGER NOT NULL,
+  interval_s INTEGER NOT NULL,
+  retry_interval_s INTEGER NOT NULL,
+  failure_threshold INTEGER NOT NULL,
+  alert_emails TEXT NOT NULL,
+  recovery_emails TEXT NOT NULL,
+  active BOOLEAN NOT NULL,
+  ignore_tls_errors BOOLEAN NOT NULL,
+  max_redirects INTEGER NOT NULL,
+  reminder_interval_min INTEGER,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX monitors_parent ON monitors (parent_id);
+
+CREATE TABLE monitor_state (
+  monitor_id BIGINT PRIMARY KEY REFERENCES monitors(id) ON DELETE CASCADE,
+  state TEXT NOT NULL CHECK (state IN ('up', 'down', 'pending')),
+  consecutive_failures INTEGER NOT NULL,
+  open_incident_id BIGINT,
+  last_check_id BIGINT,
+  last_checked_at BIGINT,
+  -- Time of the first failed check of the current failing streak (the outage start).
+  failing_since BIGINT,
+  changed_at BIGINT NOT NULL
+);
+
+CREATE TABLE checks (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  monitor_id BIGINT NOT NULL REFERENCES monitors(id) ON DELETE CASCADE,
+  checked_at BIGINT NOT NULL,
+  ok BOOLEAN NOT NULL,
+  latency_ms DOUBLE PRECISION NOT NULL,
+  http_status INTEGER,
+  error_kind TEXT,
+  error_message TEXT
+);
+-- With id last, "newest N of a monitor" (checked_at DESC, id DESC) is one index walk.
+CREATE INDEX checks_monitor_time ON checks (monitor_id, checked_at, id);
+CREATE INDEX checks_time ON checks (checked_at);
+
+CREATE TABLE incidents (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  monitor_id BIGINT NOT NULL REFERENCES monitors(id) ON DELETE CASCADE,
+  started_at BIGINT NOT NULL,
+  confirmed_at BIGINT NOT NULL,
+  ended_at BIGINT,
+  last_failure_at BIGINT NOT NULL,
+  failure_count INTEGER NOT NULL,
+  error_kind TEXT NOT NULL,
+  http_status INTEGER,
+  error_message TEXT NOT NULL
+);
+CREATE INDEX incidents_monitor ON incidents (monitor_id, started_at, id);
+
+-- Hourly and daily aggregates so uptime and charts never scan raw checks.
+CREATE TABLE rollups (
+  monitor_id BIGINT NOT NULL REFERENCES monitors(id) ON DELETE CASCADE,
+  period TEXT NOT NULL CHECK (period IN ('hour', 'day')),
+  bucket_start BIGINT NOT NULL,
+  count INTEGER NOT NULL,
+  up_count INTEGER NOT NULL,
+  latency_min DOUBLE PRECISION,
+  latency_max DOUBLE PRECISION,
+  latency_sum DOUBLE PRECISION NOT NULL,
+  latency_p95 DOUBLE PRECISION,
+  PRIMARY KEY (monitor_id, period, bucket_start)
+);
+CREATE INDEX rollups_period_time ON rollups (period, bucket_start);
+
+-- User names are unique case-insensitively, as SQLite's COLLATE NOCASE (ASCII letters only).
+CREATE TABLE users (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  username TEXT NOT NULL,
+  email TEXT,
+  password_hash TEXT NOT NULL,
+  is_admin BOOLEAN NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX users_username ON users (lower(username COLLATE "C"));
+
+CREATE TABLE api_tokens (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  last_used_at BIGINT
+);
+
+-- The alert outbox: one row per (incident, kind, reminder number, channel, target), written in
+-- the transaction that records the state change and delivered by the sender loop. The unique
+-- key makes an alert exactly-once per target; targets (addresses) compare case-insensitively.
+CREATE TABLE alerts (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  monitor_id BIGINT NOT NULL REFERENCES monitors(id) ON DELETE CASCADE,
+  incident_id BIGINT NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('down', 'recovered', 'reminder')),
+  -- Reminder number (1, 2, …); 0 for down and recovered.
+  seq INTEGER NOT NULL,
+  channel TEXT NOT NULL DEFAULT 'email',
+  target TEXT NOT NULL,
+  status TEXT NOT NULL
+    CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped', 'grouped')),
+  grouped_into BIGINT,
+  -- The check that caused the transition; no foreign key because checks are pruned.
+  check_id BIGINT,
+  failures INTEGER NOT NULL,
+  threshold INTEGER NOT NULL,
+  subject TEXT,
+  attempts INTEGER NOT NULL,
+  last_error TEXT,
+  response TEXT,
+  created_at BIGINT NOT NULL,
+  next_attempt_at BIGINT NOT NULL,
+  sent_at BIGINT
+);
+CREATE UNIQUE INDEX alerts_key ON alerts (incident_id, kind, seq, channel, lower(target COLLATE "C"));
+CREATE INDEX alerts_due ON alerts (status, next_attempt_at);
+CREATE INDEX alerts_monitor ON alerts (monitor_id, created_at);
+CREATE INDEX alerts_created ON alerts (created_at);
+
+-- Dashboard logins. Only a SHA-256 of the cookie token is stored.
+CREATE TABLE sessions (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX sessions_expires ON sessions (expires_at);
+CREATE INDEX sessions_user ON sessions (user_id);
+`,
+  },
+];
+
+/** The table recording which migrations ran (in the store's schema). */
+const VERSION_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at BIGINT NOT NULL
+)`;
+
+/** The schema's version: the newest migration recorded, 0 for an empty schema. */
+export async function schemaVersion(q: Q): Promise<number> {
+  const [r] = await q`SELECT to_regclass('schema_migrations') IS NOT NULL AS present`;
+  if (!r.present) return 0;
+  const [v] = await q`SELECT coalesce(max(version), 0) AS v FROM schema_migrations`;
+  return v.v as number;
+}
+
+/**
+ * Applies every migration newer than the schema's version, all in one transaction: a failed step
+ * leaves the schema as it was. A transaction-scoped advisory lock (keyed by the schema) makes a
+ * second process opening the same schema wait, then find the work done. Returns the version.
+ */
+export async function migrate(
+  sql: Sql,
+  migrations: Migration[] = MIGRATIONS,
+): Promise<number> {
+  const newest = migrations.at(-1)?.version ?? 0;
+  return await sql.begin(async (tx) => {
+    const [s] = await tx`SELECT current_schema() AS schema`;
+    if (s.schema === null) {
+      const [p] = await tx`SELECT current_setting('search_path') AS path`;
+      throw new Error(
+        `Cannot open database: no schema of its search_path (${p.path}) exists; create it first`,
+      );
+    }
+    await tx`SELECT pg_advisory_xact_lock(hashtext('server-health-checker migrate'),
+      hashtext(current_schema()))`;
+    let current = await schemaVersion(tx);
+    if (current > newest) {
+      throw new Error(
+        `Cannot open database: its schema version ${current} is newer than this build knows (${newest}); upgrade Server Health Checker`,
+      );
+    }
+    if (current === newest) return current;
+    await tx.unsafe(VERSION_TABLE);
+    for (const m of migrations) {
+      if (m.version <= current) continue;
+      try {
+        await tx.unsafe(m.sql);
+        await tx`INSERT INTO schema_migrations (version, name, applied_at)
+          VALUES (${m.version}, ${m.name}, ${Date.now()})`;
+      } catch (err) {
+        throw new Error(`Cannot migrate database to version ${m.version} (${m.name}): ${err}`, {
+          cause: err,
+        });
+      }
+      current = m.version;
+    }
+    return current;
+  });
+}

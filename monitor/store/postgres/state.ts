@@ -1,0 +1,43 @@
+/** The monitor_state table: the persisted health state that survives restarts. */
+import type { HealthState, MonitorState } from "../../types.ts";
+import type { Q, Row } from "./db.ts";
+import { initialState } from "../records.ts";
+
+function toState(r: Row): MonitorState {
+  return {
+    monitorId: r.monitor_id as number,
+    state: r.state as HealthState,
+    consecutiveFailures: r.consecutive_failures as number,
+    openIncidentId: (r.open_incident_id as number | null) ?? null,
+    lastCheckId: (r.last_check_id as number | null) ?? null,
+    lastCheckedAt: (r.last_checked_at as number | null) ?? null,
+    failingSince: (r.failing_since as number | null) ?? null,
+    changedAt: r.changed_at as number,
+  };
+}
+
+/** A monitor's state (the initial pending state when it has none yet). */
+export async function getState(q: Q, monitorId: number, now = Date.now()): Promise<MonitorState> {
+  const [r] = await q`SELECT * FROM monitor_state WHERE monitor_id = ${monitorId}`;
+  return r ? toState(r) : initialState(monitorId, now);
+}
+
+/** Every stored state, keyed by monitor id (ascending). */
+export async function allStates(q: Q): Promise<Map<number, MonitorState>> {
+  const rows = await q`SELECT * FROM monitor_state ORDER BY monitor_id`;
+  return new Map(rows.map((r) => [r.monitor_id as number, toState(r)]));
+}
+
+/** Inserts or replaces a monitor's state. */
+export async function saveState(q: Q, s: MonitorState): Promise<void> {
+  await q`INSERT INTO monitor_state (monitor_id, state, consecutive_failures, open_incident_id,
+      last_check_id, last_checked_at, failing_since, changed_at)
+    VALUES (${s.monitorId}, ${s.state}, ${s.consecutiveFailures}, ${s.openIncidentId ?? null},
+      ${s.lastCheckId ?? null}, ${s.lastCheckedAt ?? null}, ${s.failingSince ?? null},
+      ${s.changedAt})
+    ON CONFLICT (monitor_id) DO UPDATE SET state = excluded.state,
+      consecutive_failures = excluded.consecutive_failures,
+      open_incident_id = excluded.open_incident_id, last_check_id = excluded.last_check_id,
+      last_checked_at = excluded.last_checked_at, failing_since = excluded.failing_since,
+      changed_at = excluded.changed_at`;
+}
