@@ -4,8 +4,11 @@
  * ```sh
  * deno run --allow-net --allow-env --allow-read --allow-write --allow-run --allow-sys \
  *   bench/scheduler.ts --monitors 100 --seconds 75 [--interval 60] [--warmup auto] \
- *   [--timeout-ms 5000] [--concurrency N] [--keep]
+ *   [--timeout-ms 5000] [--concurrency N] [--keep] [--database-url postgres://…]
  * ```
+
+With `--database-url` the service stores in PostgreSQL: a fresh schema on that database
+(dropped afterwards unless `--keep`), so both engines can be compared on the same machine.
  *
  * What it does:
  * 1. Starts `bench/target_fleet.ts` in its own process (HTTP 200 / slow 200 / 500 / hanging, and
@@ -40,6 +43,7 @@
  * notices its stdin closing and sends SIGTERM to the service before exiting.
  */
 import { DatabaseSync } from "node:sqlite";
+import postgres from "postgres";
 import { join } from "node:path";
 import { nextSlot, phaseOffset } from "../monitor/phase.ts";
 import { VARIABLES } from "../monitor/config.ts";
@@ -49,7 +53,7 @@ import { fmtMb, fmtMs, freePort, percentile, printRows, sleep, withTimeout } fro
 
 const USAGE = `Usage: deno run --allow-net --allow-env --allow-read --allow-write --allow-run \\
   --allow-sys bench/scheduler.ts [--monitors 100] [--seconds 75] [--interval 60] [--warmup auto]
-  [--timeout-ms 5000] [--concurrency N] [--keep]
+  [--timeout-ms 5000] [--concurrency N] [--keep] [--database-url postgres://…]
 
   --monitors     monitors to create (default 100)
   --seconds      length of the measured window (default 75; >= 70 so a cron tick falls in it)
@@ -59,7 +63,8 @@ const USAGE = `Usage: deno run --allow-net --allow-env --allow-read --allow-writ
                  the ramp right after creation
   --timeout-ms   timeout_ms of every monitor (default 5000; hanging targets use all of it)
   --concurrency  CHECK_CONCURRENCY for the service (default: the service's own default)
-  --keep         keep the temp dir (database and logs) and print its path`;
+  --keep         keep the temp dir (database and logs) and print its path
+  --database-url store in PostgreSQL (a fresh schema on that database) instead of SQLite`;
 
 const FLEET = join(ROOT, "bench", "target_fleet.ts");
 /** Lets checks due just before the window's end start (and be counted) before the service stops. */
@@ -76,6 +81,7 @@ interface Options {
   timeoutMs: number;
   concurrency: number | null;
   keep: boolean;
+  databaseUrl: string | null;
 }
 
 function parseOptions(): Options {
@@ -87,6 +93,7 @@ function parseOptions(): Options {
     "timeout-ms": { type: "string", default: "5000" },
     concurrency: { type: "string" },
     keep: { type: "boolean", default: false },
+    "database-url": { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   });
   const { problems, int, exitIfAny } = argChecks(USAGE);
@@ -102,7 +109,11 @@ function parseOptions(): Options {
       ? null
       : int("concurrency", values.concurrency, 1, 10_000),
     keep: values.keep,
+    databaseUrl: values["database-url"] ?? null,
   };
+  if (opts.databaseUrl !== null && !/^postgres(ql)?:\/\//.test(opts.databaseUrl)) {
+    problems.push("--database-url must be a postgres:// URL");
+  }
   if (opts.timeoutMs > opts.interval * 1000) {
     problems.push("--timeout-ms must not be longer than --interval");
   }
@@ -293,14 +304,57 @@ interface Analysis {
   busiestSecond: number;
 }
 
-function analyse(dbPath: string, runStart: number, winStart: number, winEnd: number): Analysis {
-  const db = new DatabaseSync(dbPath);
+type MonitorRow = { id: number; created_at: number; interval_s: number };
+type CheckRow = { monitor_id: number; checked_at: number; ok: unknown; error_kind: string | null };
+
+const MONITORS_SQL = "SELECT id, created_at, interval_s FROM monitors ORDER BY id";
+const CHECKS_SQL =
+  "SELECT monitor_id, checked_at, ok, error_kind FROM checks ORDER BY monitor_id, checked_at, id";
+
+/** Every monitor and check the service stored, from the SQLite file or the PostgreSQL schema. */
+async function storedRows(where: Where): Promise<{ monitors: MonitorRow[]; rows: CheckRow[] }> {
+  if (where.kind === "postgres") {
+    const sql = postgres(where.url, { max: 1, onnotice: () => {} });
+    try {
+      const num = (v: unknown) => Number(v);
+      const monitors = (await sql.unsafe(MONITORS_SQL)).map((r) => ({
+        id: num(r.id),
+        created_at: num(r.created_at),
+        interval_s: num(r.interval_s),
+      }));
+      const rows = (await sql.unsafe(CHECKS_SQL)).map((r) => ({
+        monitor_id: num(r.monitor_id),
+        checked_at: num(r.checked_at),
+        ok: r.ok,
+        error_kind: r.error_kind as string | null,
+      }));
+      return { monitors, rows };
+    } finally {
+      await sql.end();
+    }
+  }
+  const db = new DatabaseSync(where.path);
   try {
-    const monitors = db.prepare("SELECT id, created_at, interval_s FROM monitors ORDER BY id")
-      .all() as { id: number; created_at: number; interval_s: number }[];
-    const rows = db.prepare(
-      "SELECT monitor_id, checked_at, ok, error_kind FROM checks ORDER BY monitor_id, checked_at, id",
-    ).all() as { monitor_id: number; checked_at: number; ok: number; error_kind: string | null }[];
+    return {
+      monitors: db.prepare(MONITORS_SQL).all() as MonitorRow[],
+      rows: db.prepare(CHECKS_SQL).all() as CheckRow[],
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** Where the service under test stores. */
+type Where = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
+
+async function analyse(
+  where: Where,
+  runStart: number,
+  winStart: number,
+  winEnd: number,
+): Promise<Analysis> {
+  const { monitors, rows } = await storedRows(where);
+  {
     const byMonitor = new Map<number, typeof rows>();
     for (const r of rows) {
       let list = byMonitor.get(r.monitor_id);
@@ -364,8 +418,6 @@ function analyse(dbPath: string, runStart: number, winStart: number, winEnd: num
     }
     a.busiestSecond = Math.max(0, ...perSecond.values());
     return a;
-  } finally {
-    db.close();
   }
 }
 
@@ -377,12 +429,32 @@ async function run(opts: Options, tmp: string): Promise<void> {
   const dbPath = join(tmp, "health.db");
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
+  const extra: Record<string, string> = opts.concurrency === null
+    ? {}
+    : { CHECK_CONCURRENCY: String(opts.concurrency) };
+  let where: Where = { kind: "sqlite", path: dbPath };
+  if (opts.databaseUrl !== null) {
+    const schema = `shc_bench_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+    const admin = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      await admin.unsafe(`CREATE SCHEMA "${schema}"`);
+    } finally {
+      await admin.end();
+    }
+    if (!opts.keep) {
+      dropSchema = async () => {
+        const sql = postgres(opts.databaseUrl!, { max: 1, onnotice: () => {} });
+        await sql.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => sql.end());
+      };
+    }
+    const url = new URL(opts.databaseUrl);
+    url.searchParams.set("search_path", schema);
+    where = { kind: "postgres", url: url.href };
+    extra.DATABASE_URL = url.href;
+    console.error(`storing in PostgreSQL schema ${schema}`);
+  }
   // A clean environment, so no alert e-mail is configured and the service logs plainly.
-  const env = serviceEnv(
-    port,
-    dbPath,
-    opts.concurrency === null ? {} : { CHECK_CONCURRENCY: String(opts.concurrency) },
-  );
+  const env = serviceEnv(port, dbPath, extra);
   const concurrency = opts.concurrency ??
     Number(VARIABLES.find((v) => v.name === "CHECK_CONCURRENCY")!.default);
 
@@ -400,6 +472,7 @@ async function run(opts: Options, tmp: string): Promise<void> {
 
   // 2. A token, made in the new database by the real CLI.
   const token = await makeToken(tmp, env, [
+    "--allow-net",
     "--allow-env",
     `--allow-read=${tmp}`,
     `--allow-write=${tmp}`,
@@ -480,7 +553,7 @@ async function run(opts: Options, tmp: string): Promise<void> {
   await logsDone; // pipeTo closes the files
 
   // 7. Exact figures from the database.
-  const a = analyse(dbPath, runStart, winStart, winEnd);
+  const a = await analyse(where, runStart, winStart, winEnd);
   const errLines = (await Deno.readTextFile(join(tmp, "service.err.log"))).split("\n");
   const logErrors = errLines.filter((l) => / ERROR /.test(l));
 
@@ -490,6 +563,10 @@ async function run(opts: Options, tmp: string): Promise<void> {
   const nominal = (opts.monitors * 60) / opts.interval;
   const cpuWin = procStart && procEnd
     ? (100 * (procEnd.cpuS - procStart.cpuS)) / ((procEnd.at - procStart.at) / 1000)
+    : NaN;
+  // CPU time of the service per scheduled check in the window (probe, record, everything).
+  const cpuMsPerCheck = procStart && procEnd && a.windowChecks > 0
+    ? (1000 * (procEnd.cpuS - procStart.cpuS)) / a.windowChecks
     : NaN;
   const cpuRun = procAtRunStart && procEnd
     ? (100 * (procEnd.cpuS - procAtRunStart.cpuS)) / ((procEnd.at - procAtRunStart.at) / 1000)
@@ -569,6 +646,8 @@ async function run(opts: Options, tmp: string): Promise<void> {
       } (first checks, due at creation)`,
     ],
     ["CPU, window", `${cpuWin.toFixed(1)}% of one core (user+sys, /proc/${pid}/stat)`],
+    ["CPU per check", `${cpuMsPerCheck.toFixed(2)} ms (window CPU / scheduled checks in it)`],
+    ["store", where.kind === "postgres" ? "PostgreSQL" : "SQLite"],
     ["CPU, creation burst", `${cpuCreate.toFixed(1)}% of one core over ${created - runStart} ms`],
     ["CPU, whole run", `${cpuRun.toFixed(1)}% of one core (creation, warm-up and window)`],
     [
@@ -628,7 +707,9 @@ async function run(opts: Options, tmp: string): Promise<void> {
       lagMaxMs: a.windowLags.length ? Math.max(...a.windowLags) : null,
       burstLagP50Ms: percentile(a.burstLags, 0.5),
       burstLagP99Ms: percentile(a.burstLags, 0.99),
+      store: where.kind,
       cpuPct: +cpuWin.toFixed(1),
+      cpuMsPerCheck: +cpuMsPerCheck.toFixed(3),
       cpuWholeRunPct: +cpuRun.toFixed(1),
       rssPeakMb: +(peakRssKb / 1024).toFixed(1),
       rssEndMb: procEnd ? +(procEnd.rssKb / 1024).toFixed(1) : null,
@@ -643,7 +724,12 @@ async function run(opts: Options, tmp: string): Promise<void> {
 
 const opts = parseOptions();
 const tmp = await Deno.makeTempDir({ prefix: "shc-bench-" });
+/** Drops the bench's PostgreSQL schema (set once it exists, unless --keep). */
+let dropSchema: (() => Promise<void>) | null = null;
 await runMain(
   { tmp, keep: opts.keep, sayKept: false, stopAll, what: "bench" },
-  () => run(opts, tmp),
+  () =>
+    run(opts, tmp).finally(async () => {
+      await dropSchema?.().catch((err) => console.error(`could not drop the bench schema: ${err}`));
+    }),
 );

@@ -109,6 +109,8 @@ export class Scheduler {
     if (this.#started) return;
     this.#started = true;
     this.#abort = new AbortController();
+    // The first tick loads asynchronously; until it lands, the clock counts as just ticked.
+    this.#stats.lastTickAt = this.#now();
     this.tick().catch((err) => log.error("scheduler.tick_failed", { error: err }));
   }
 
