@@ -4,7 +4,7 @@
  */
 import type { ErrorKind } from "../../types.ts";
 import type { Q } from "./db.ts";
-import { toAlertRow } from "./outbox.ts";
+import { toAlertRow } from "../rows.ts";
 import type { AlertRow, AppOutageRow, ReminderIncident } from "../records.ts";
 
 /**

@@ -1,20 +1,7 @@
 /** The checks table: one row per probe. */
-import type { Check, ErrorKind, ProbeResult } from "../../types.ts";
-import type { Q, Row } from "./db.ts";
-
-/** Converts a checks row to a `Check`. */
-export function toCheck(r: Row): Check {
-  return {
-    id: r.id as number,
-    monitorId: r.monitor_id as number,
-    checkedAt: r.checked_at as number,
-    ok: r.ok === true,
-    latencyMs: r.latency_ms as number,
-    httpStatus: (r.http_status as number | null) ?? null,
-    errorKind: (r.error_kind as ErrorKind | null) ?? null,
-    errorMessage: (r.error_message as string | null) ?? null,
-  };
-}
+import type { Check, ProbeResult } from "../../types.ts";
+import type { Q } from "./db.ts";
+import { toCheck } from "../rows.ts";
 
 /** Stores one probe result. */
 export async function insertCheck(

@@ -1,7 +1,7 @@
 /** Read-only queries behind the dashboard: heartbeat strips, change detection, short charts. */
 import type { Check } from "../../types.ts";
 import type { Q, Row } from "./db.ts";
-import { toCheck } from "./checks.ts";
+import { toCheck } from "../rows.ts";
 import type { OverviewStamp, UptimeWindows } from "../records.ts";
 
 /**

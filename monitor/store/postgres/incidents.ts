@@ -1,21 +1,7 @@
 /** The incidents table: one row per DOWN period. */
-import type { Check, ErrorKind, Incident } from "../../types.ts";
+import type { Check, Incident } from "../../types.ts";
 import type { Q, Row } from "./db.ts";
-
-function toIncident(r: Row): Incident {
-  return {
-    id: r.id as number,
-    monitorId: r.monitor_id as number,
-    startedAt: r.started_at as number,
-    confirmedAt: r.confirmed_at as number,
-    endedAt: (r.ended_at as number | null) ?? null,
-    lastFailureAt: r.last_failure_at as number,
-    failureCount: r.failure_count as number,
-    errorKind: r.error_kind as ErrorKind,
-    httpStatus: (r.http_status as number | null) ?? null,
-    errorMessage: r.error_message as string,
-  };
-}
+import { toIncident } from "../rows.ts";
 
 /** The updated row; a missing incident is a bug of the caller. */
 function updated(r: Row | undefined, id: number): Incident {

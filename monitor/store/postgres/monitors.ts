@@ -1,28 +1,11 @@
 /** The monitors table: rows ↔ `Monitor`, mapped by the field registry (../field_registry.ts). */
 import type { Monitor } from "../../types.ts";
-import type { Q, Row } from "./db.ts";
+import type { Q } from "./db.ts";
 import { MONITOR_FIELD_SPECS, type MonitorFields } from "../field_registry.ts";
+import { rowToMonitor } from "../rows.ts";
 
 /** The monitors columns written from `MonitorFields`, in registry order. */
 export const MONITOR_COLUMNS: string[] = MONITOR_FIELD_SPECS.map((f) => f.column);
-
-/** A monitors row as a `Monitor` (bool columns are BOOLEAN here, e-mails JSON in TEXT). */
-export function rowToMonitor(r: Row): Monitor {
-  const m: Record<string, unknown> = {
-    id: r.id as number,
-    createdAt: r.created_at as number,
-    updatedAt: r.updated_at as number,
-  };
-  for (const f of MONITOR_FIELD_SPECS) {
-    const v = r[f.column];
-    m[f.prop] = f.kind.type === "bool"
-      ? v === true
-      : f.kind.type === "emails"
-      ? JSON.parse(v as string)
-      : v ?? null;
-  }
-  return m as unknown as Monitor;
-}
 
 /** The column values of `MonitorFields`, in {@link MONITOR_COLUMNS} order. */
 export function monitorValues(f: MonitorFields): (string | number | boolean | null)[] {

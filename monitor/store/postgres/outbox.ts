@@ -1,5 +1,5 @@
 /** The alerts table (the outbox): rows ↔ `AlertRow`, and every state change of a row. */
-import type { Q, Row } from "./db.ts";
+import type { Q } from "./db.ts";
 import {
   ALERT_STATUSES,
   type AlertKind,
@@ -9,31 +9,7 @@ import {
   type AlertStatus,
   type NewAlert,
 } from "../records.ts";
-
-/** A raw alerts row → `AlertRow`. */
-export function toAlertRow(r: Row): AlertRow {
-  return {
-    id: r.id as number,
-    monitorId: r.monitor_id as number,
-    incidentId: r.incident_id as number,
-    kind: r.kind as AlertKind,
-    seq: r.seq as number,
-    channel: r.channel as string,
-    target: r.target as string,
-    status: r.status as AlertStatus,
-    groupedInto: (r.grouped_into as number | null) ?? null,
-    checkId: (r.check_id as number | null) ?? null,
-    failures: r.failures as number,
-    threshold: r.threshold as number,
-    subject: (r.subject as string | null) ?? null,
-    attempts: r.attempts as number,
-    lastError: (r.last_error as string | null) ?? null,
-    response: (r.response as string | null) ?? null,
-    createdAt: r.created_at as number,
-    nextAttemptAt: r.next_attempt_at as number,
-    sentAt: (r.sent_at as number | null) ?? null,
-  };
-}
+import { toAlertRow } from "../rows.ts";
 
 /**
  * Inserts a row unless one exists for (incident, kind, seq, channel, target), the target compared

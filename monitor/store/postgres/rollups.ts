@@ -1,21 +1,7 @@
 /** Hourly and daily aggregates of checks: uptime and charts read these, never raw checks. */
-import type { Q, Row } from "./db.ts";
+import type { Q } from "./db.ts";
 import { bucketStart, type Period, PERIOD_MS, type Rollup, type UptimeCounts } from "../records.ts";
-
-function toRollup(r: Row): Rollup {
-  const up = r.up_count as number;
-  return {
-    monitorId: r.monitor_id as number,
-    period: r.period as Period,
-    bucketStart: r.bucket_start as number,
-    count: r.count as number,
-    upCount: up,
-    latencyMin: (r.latency_min as number | null) ?? null,
-    latencyAvg: up > 0 ? (r.latency_sum as number) / up : null,
-    latencyMax: (r.latency_max as number | null) ?? null,
-    latencyP95: (r.latency_p95 as number | null) ?? null,
-  };
-}
+import { toRollup } from "../rows.ts";
 
 /**
  * Adds one check to its hour and day buckets, in one statement. Latency figures cover successful

@@ -1,20 +1,8 @@
 /** The monitor_state table: the persisted health state that survives restarts. */
-import type { HealthState, MonitorState } from "../../types.ts";
-import type { Q, Row } from "./db.ts";
+import type { MonitorState } from "../../types.ts";
+import type { Q } from "./db.ts";
 import { initialState } from "../records.ts";
-
-function toState(r: Row): MonitorState {
-  return {
-    monitorId: r.monitor_id as number,
-    state: r.state as HealthState,
-    consecutiveFailures: r.consecutive_failures as number,
-    openIncidentId: (r.open_incident_id as number | null) ?? null,
-    lastCheckId: (r.last_check_id as number | null) ?? null,
-    lastCheckedAt: (r.last_checked_at as number | null) ?? null,
-    failingSince: (r.failing_since as number | null) ?? null,
-    changedAt: r.changed_at as number,
-  };
-}
+import { toState } from "../rows.ts";
 
 /** A monitor's state (the initial pending state when it has none yet). */
 export async function getState(q: Q, monitorId: number, now = Date.now()): Promise<MonitorState> {

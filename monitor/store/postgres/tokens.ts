@@ -1,14 +1,7 @@
 /** The api_tokens table: API token metadata, keyed by a hash of the secret. */
-import type { Q, Row } from "./db.ts";
+import type { Q } from "./db.ts";
 import type { ApiToken } from "../records.ts";
-
-const toToken = (r: Row): ApiToken => ({
-  id: r.id as number,
-  name: r.name as string,
-  prefix: r.prefix as string,
-  createdAt: r.created_at as number,
-  lastUsedAt: (r.last_used_at as number | null) ?? null,
-});
+import { toToken } from "../rows.ts";
 
 /** Stores a token; `tokenHash` is the SHA-256 hex of the secret. */
 export async function insertToken(

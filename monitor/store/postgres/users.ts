@@ -1,16 +1,9 @@
 /** The users table: dashboard administrator accounts. */
-import type { Q, Row } from "./db.ts";
+import type { Q } from "./db.ts";
 import type { User } from "../records.ts";
 import { StoreConflictError } from "../store.ts";
 import { sqlState } from "./errors.ts";
-
-const toUser = (r: Row): User => ({
-  id: r.id as number,
-  username: r.username as string,
-  email: (r.email as string | null) ?? null,
-  isAdmin: r.is_admin === true,
-  createdAt: r.created_at as number,
-});
+import { toUser } from "../rows.ts";
 
 /** How many users exist. */
 export async function countUsers(q: Q): Promise<number> {

@@ -5,7 +5,7 @@
 import type { ErrorKind } from "../../types.ts";
 import type { Db } from "./db.ts";
 import { stmt } from "./statements.ts";
-import { toAlertRow } from "./outbox.ts";
+import { toAlertRow } from "../rows.ts";
 import type { AlertRow, AppOutageRow, ReminderIncident } from "../records.ts";
 
 type Row = Record<string, unknown>;

@@ -1,23 +1,10 @@
 /** The checks table: one row per probe. */
-import type { Check, ErrorKind, ProbeResult } from "../../types.ts";
+import type { Check, ProbeResult } from "../../types.ts";
 import type { Db } from "./db.ts";
-import { bool, stmt, yieldToEventLoop } from "./statements.ts";
+import { stmt, yieldToEventLoop } from "./statements.ts";
+import { toCheck } from "../rows.ts";
 
 type Row = Record<string, unknown>;
-
-/** Converts a checks row to a `Check`. */
-export function toCheck(r: Row): Check {
-  return {
-    id: r.id as number,
-    monitorId: r.monitor_id as number,
-    checkedAt: r.checked_at as number,
-    ok: bool(r.ok),
-    latencyMs: r.latency_ms as number,
-    httpStatus: (r.http_status as number | null) ?? null,
-    errorKind: (r.error_kind as ErrorKind | null) ?? null,
-    errorMessage: (r.error_message as string | null) ?? null,
-  };
-}
 
 /** Stores one probe result. */
 export function insertCheck(db: Db, monitorId: number, checkedAt: number, r: ProbeResult): Check {

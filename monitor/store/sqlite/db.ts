@@ -12,7 +12,7 @@ export interface OpenOptions {
   /**
    * How long one statement may wait for another process's write lock, in ms. node:sqlite is
    * synchronous, so this wait freezes the whole event loop: the service keeps it short and
-   * retries asynchronously instead (see {@link writeTransaction}); the CLI can afford to wait.
+   * retries asynchronously instead (see `transaction()` in ./store.ts); the CLI can afford to wait.
    */
   busyTimeoutMs?: number;
 }
@@ -65,65 +65,58 @@ function isBusy(err: unknown): boolean {
 }
 
 /**
- * Runs `fn` inside one write transaction: everything it writes lands together or not at all.
- * Nested calls join the outer transaction. Failures are thrown as {@link StorageError} when they
- * come from the storage (disk full, locked, I/O), so callers can tell them from bugs.
+ * Starts a write transaction. Failures are thrown as {@link StorageError} when they come from the
+ * storage (disk full, locked, I/O), so callers can tell them from bugs.
  */
-export function transaction<T>(db: Db, fn: () => T): T {
-  if (db.isTransaction) return fn();
+export function begin(db: Db): void {
   try {
     db.exec("BEGIN IMMEDIATE");
   } catch (err) {
-    throw StorageError.from(err) ?? err;
-  }
-  try {
-    const result = fn();
-    db.exec("COMMIT");
-    storageHealth(db).succeeded();
-    return result;
-  } catch (err) {
-    // SQLite rolls back by itself on SQLITE_FULL and some I/O errors; a second ROLLBACK would
-    // throw "no transaction is active" and hide the real cause.
-    if (db.isTransaction) {
-      try {
-        db.exec("ROLLBACK");
-      } catch { /* the original error is the one worth reporting */ }
-    }
-    const storage = StorageError.from(err);
-    if (storage) storageHealth(db).failed(storage);
-    throw storage ?? err;
+    throw failed(db, err);
   }
 }
 
-/** Options for {@link writeTransaction}. */
-export interface WriteOptions {
-  /** How long to keep retrying while another process holds the write lock, in ms. */
-  retryForMs?: number;
-  /** Stops retrying (the last error is thrown). */
-  signal?: AbortSignal;
+/** Commits the transaction {@link begin} started; the storage counts as healthy again. */
+export function commit(db: Db): void {
+  db.exec("COMMIT");
+  storageHealth(db).succeeded();
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * {@link transaction}, retried while the database is locked by another process. The waits are
- * timers, not a blocking busy handler, so HTTP and the scheduler keep running meanwhile.
- * Other storage failures (disk full) are thrown at once: the caller decides whether to retry.
+ * Ends a transaction that failed with `err` and returns what to throw: the storage error (counted
+ * in the handle's health), or `err` itself.
  */
-export async function writeTransaction<T>(
-  db: Db,
-  fn: () => T,
-  opts: WriteOptions = {},
-): Promise<T> {
-  const giveUpAt = Date.now() + (opts.retryForMs ?? 30_000);
-  for (let wait = 10;; wait = Math.min(wait * 2, 1000)) {
+export function rollback(db: Db, err: unknown): unknown {
+  // SQLite rolls back by itself on SQLITE_FULL and some I/O errors; a second ROLLBACK would
+  // throw "no transaction is active" and hide the real cause.
+  if (db.isTransaction) {
     try {
-      return transaction(db, fn);
-    } catch (err) {
-      const busy = err instanceof StorageError && err.kind === "busy";
-      if (!busy || opts.signal?.aborted || Date.now() + wait > giveUpAt) throw err;
-    }
-    await sleep(wait);
+      db.exec("ROLLBACK");
+    } catch { /* the original error is the one worth reporting */ }
+  }
+  return failed(db, err);
+}
+
+function failed(db: Db, err: unknown): unknown {
+  const storage = StorageError.from(err);
+  if (storage) storageHealth(db).failed(storage);
+  return storage ?? err;
+}
+
+/**
+ * Runs `fn` inside one write transaction: everything it writes lands together or not at all.
+ * Nested calls join the outer transaction. For synchronous bulk work (seeding benchmarks); the
+ * service writes through the store's async `transaction()`.
+ */
+export function transaction<T>(db: Db, fn: () => T): T {
+  if (db.isTransaction) return fn();
+  begin(db);
+  try {
+    const result = fn();
+    commit(db);
+    return result;
+  } catch (err) {
+    throw rollback(db, err);
   }
 }
 

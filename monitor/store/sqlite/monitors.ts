@@ -1,8 +1,9 @@
 /** The monitors table: rows ↔ `Monitor`, mapped by the field registry (./field_registry.ts). */
 import type { Monitor } from "../../types.ts";
 import type { Db } from "./db.ts";
-import { bool, stmt } from "./statements.ts";
+import { stmt } from "./statements.ts";
 import { MONITOR_FIELD_SPECS, type MonitorFields } from "../field_registry.ts";
+import { rowToMonitor } from "../rows.ts";
 
 export type { MonitorFields } from "../field_registry.ts";
 
@@ -10,24 +11,6 @@ type Row = Record<string, unknown>;
 
 /** The monitors columns written from `MonitorFields`, in registry order. */
 export const MONITOR_COLUMNS: readonly string[] = MONITOR_FIELD_SPECS.map((f) => f.column);
-
-/** A monitors row as a `Monitor`. */
-export function rowToMonitor(r: Row): Monitor {
-  const m: Record<string, unknown> = {
-    id: r.id as number,
-    createdAt: r.created_at as number,
-    updatedAt: r.updated_at as number,
-  };
-  for (const f of MONITOR_FIELD_SPECS) {
-    const v = r[f.column];
-    m[f.prop] = f.kind.type === "bool"
-      ? bool(v)
-      : f.kind.type === "emails"
-      ? JSON.parse(v as string)
-      : v ?? null;
-  }
-  return m as unknown as Monitor;
-}
 
 /** The named statement parameters (one per column) of `MonitorFields`. */
 export function monitorToRow(f: MonitorFields): Row {

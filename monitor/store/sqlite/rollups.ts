@@ -10,23 +10,9 @@ import {
   type Rollup,
   type UptimeCounts,
 } from "../records.ts";
+import { toRollup } from "../rows.ts";
 
 type Row = Record<string, unknown>;
-
-function toRollup(r: Row): Rollup {
-  const up = r.up_count as number;
-  return {
-    monitorId: r.monitor_id as number,
-    period: r.period as Period,
-    bucketStart: r.bucket_start as number,
-    count: r.count as number,
-    upCount: up,
-    latencyMin: (r.latency_min as number | null) ?? null,
-    latencyAvg: up > 0 ? (r.latency_sum as number) / up : null,
-    latencyMax: (r.latency_max as number | null) ?? null,
-    latencyP95: (r.latency_p95 as number | null) ?? null,
-  };
-}
 
 /** Adds one check to its hour and day buckets. */
 export function addToRollups(

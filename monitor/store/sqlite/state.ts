@@ -1,23 +1,11 @@
 /** The monitor_state table: the persisted health state that survives restarts. */
-import type { HealthState, MonitorState } from "../../types.ts";
+import type { MonitorState } from "../../types.ts";
 import type { Db } from "./db.ts";
 import { stmt } from "./statements.ts";
 import { initialState } from "../records.ts";
+import { toState } from "../rows.ts";
 
 type Row = Record<string, unknown>;
-
-function toState(r: Row): MonitorState {
-  return {
-    monitorId: r.monitor_id as number,
-    state: r.state as HealthState,
-    consecutiveFailures: r.consecutive_failures as number,
-    openIncidentId: (r.open_incident_id as number | null) ?? null,
-    lastCheckId: (r.last_check_id as number | null) ?? null,
-    lastCheckedAt: (r.last_checked_at as number | null) ?? null,
-    failingSince: (r.failing_since as number | null) ?? null,
-    changedAt: r.changed_at as number,
-  };
-}
 
 /** A monitor's state (the initial pending state when it has none yet). */
 export function getState(db: Db, monitorId: number, now = Date.now()): MonitorState {

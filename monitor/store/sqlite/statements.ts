@@ -17,6 +17,3 @@ export function stmt(db: DatabaseSync, sql: string): StatementSync {
  * one thread, so a long prune must not hold probes and HTTP for its whole duration.
  */
 export const yieldToEventLoop = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
-
-/** SQLite integer → boolean. */
-export const bool = (v: unknown): boolean => v === 1 || v === 1n;

@@ -4,7 +4,7 @@
  */
 import type { Repositories, Store, TransactionOptions } from "../store.ts";
 import { StorageError, storageHealth } from "../health.ts";
-import { checkpoint, type Db, openDb, type OpenOptions } from "./db.ts";
+import { begin, checkpoint, commit, type Db, openDb, type OpenOptions, rollback } from "./db.ts";
 import * as monitors from "./monitors.ts";
 import * as states from "./state.ts";
 import * as checks from "./checks.ts";
@@ -171,29 +171,13 @@ export function sqliteStore(db: Db): SqliteStore {
 
   /** One attempt: BEGIN IMMEDIATE, `fn`, COMMIT; rolled back on any failure. */
   async function attempt<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
-    try {
-      db.exec("BEGIN IMMEDIATE");
-    } catch (err) {
-      const storage = StorageError.from(err);
-      if (storage) health.failed(storage);
-      throw storage ?? err;
-    }
+    begin(db);
     try {
       const result = await fn(inTransaction);
-      db.exec("COMMIT");
-      health.succeeded();
+      commit(db);
       return result;
     } catch (err) {
-      // SQLite rolls back by itself on SQLITE_FULL and some I/O errors; a second ROLLBACK would
-      // throw "no transaction is active" and hide the real cause.
-      if (db.isTransaction) {
-        try {
-          db.exec("ROLLBACK");
-        } catch { /* the original error is the one worth reporting */ }
-      }
-      const storage = StorageError.from(err);
-      if (storage) health.failed(storage);
-      throw storage ?? err;
+      throw rollback(db, err);
     }
   }
 

@@ -2,16 +2,9 @@
 import type { Db } from "./db.ts";
 import { stmt } from "./statements.ts";
 import type { ApiToken } from "../records.ts";
+import { toToken } from "../rows.ts";
 
 type Row = Record<string, unknown>;
-
-const toToken = (r: Row): ApiToken => ({
-  id: r.id as number,
-  name: r.name as string,
-  prefix: r.prefix as string,
-  createdAt: r.created_at as number,
-  lastUsedAt: (r.last_used_at as number | null) ?? null,
-});
 
 /** Stores a token; `tokenHash` is the SHA-256 hex of the secret. */
 export function insertToken(

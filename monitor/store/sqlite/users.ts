@@ -3,16 +3,9 @@ import type { Db } from "./db.ts";
 import { stmt } from "./statements.ts";
 import type { User } from "../records.ts";
 import { StoreConflictError } from "../store.ts";
+import { toUser } from "../rows.ts";
 
 type Row = Record<string, unknown>;
-
-const toUser = (r: Row): User => ({
-  id: r.id as number,
-  username: r.username as string,
-  email: (r.email as string | null) ?? null,
-  isAdmin: r.is_admin === 1,
-  createdAt: r.created_at as number,
-});
 
 /** How many users exist. */
 export function countUsers(db: Db): number {

@@ -1,0 +1,137 @@
+/**
+ * Table rows → records, shared by both engines: their tables have the same columns. Flags are
+ * 0/1 in SQLite and booleans in PostgreSQL; everything else arrives as the same JS value.
+ */
+import type { Check, ErrorKind, HealthState, Incident, Monitor, MonitorState } from "../types.ts";
+import { MONITOR_FIELD_SPECS } from "./field_registry.ts";
+import type {
+  AlertKind,
+  AlertRow,
+  AlertStatus,
+  ApiToken,
+  Period,
+  Rollup,
+  User,
+} from "./records.ts";
+
+/** A result row, before it is mapped to a record. */
+export type Row = Record<string, unknown>;
+
+/** A stored flag (SQLite's 0/1 or PostgreSQL's boolean) → boolean. */
+export const bool = (v: unknown): boolean => v === true || v === 1 || v === 1n;
+
+export function toState(r: Row): MonitorState {
+  return {
+    monitorId: r.monitor_id as number,
+    state: r.state as HealthState,
+    consecutiveFailures: r.consecutive_failures as number,
+    openIncidentId: (r.open_incident_id as number | null) ?? null,
+    lastCheckId: (r.last_check_id as number | null) ?? null,
+    lastCheckedAt: (r.last_checked_at as number | null) ?? null,
+    failingSince: (r.failing_since as number | null) ?? null,
+    changedAt: r.changed_at as number,
+  };
+}
+
+export function toIncident(r: Row): Incident {
+  return {
+    id: r.id as number,
+    monitorId: r.monitor_id as number,
+    startedAt: r.started_at as number,
+    confirmedAt: r.confirmed_at as number,
+    endedAt: (r.ended_at as number | null) ?? null,
+    lastFailureAt: r.last_failure_at as number,
+    failureCount: r.failure_count as number,
+    errorKind: r.error_kind as ErrorKind,
+    httpStatus: (r.http_status as number | null) ?? null,
+    errorMessage: r.error_message as string,
+  };
+}
+
+export function toRollup(r: Row): Rollup {
+  const up = r.up_count as number;
+  return {
+    monitorId: r.monitor_id as number,
+    period: r.period as Period,
+    bucketStart: r.bucket_start as number,
+    count: r.count as number,
+    upCount: up,
+    latencyMin: (r.latency_min as number | null) ?? null,
+    latencyAvg: up > 0 ? (r.latency_sum as number) / up : null,
+    latencyMax: (r.latency_max as number | null) ?? null,
+    latencyP95: (r.latency_p95 as number | null) ?? null,
+  };
+}
+
+/** Converts a checks row to a `Check`. */
+export function toCheck(r: Row): Check {
+  return {
+    id: r.id as number,
+    monitorId: r.monitor_id as number,
+    checkedAt: r.checked_at as number,
+    ok: bool(r.ok),
+    latencyMs: r.latency_ms as number,
+    httpStatus: (r.http_status as number | null) ?? null,
+    errorKind: (r.error_kind as ErrorKind | null) ?? null,
+    errorMessage: (r.error_message as string | null) ?? null,
+  };
+}
+
+/** A raw alerts row → `AlertRow` (for other store modules reading the alerts table). */
+export function toAlertRow(r: Row): AlertRow {
+  return {
+    id: r.id as number,
+    monitorId: r.monitor_id as number,
+    incidentId: r.incident_id as number,
+    kind: r.kind as AlertKind,
+    seq: r.seq as number,
+    channel: r.channel as string,
+    target: r.target as string,
+    status: r.status as AlertStatus,
+    groupedInto: (r.grouped_into as number | null) ?? null,
+    checkId: (r.check_id as number | null) ?? null,
+    failures: r.failures as number,
+    threshold: r.threshold as number,
+    subject: (r.subject as string | null) ?? null,
+    attempts: r.attempts as number,
+    lastError: (r.last_error as string | null) ?? null,
+    response: (r.response as string | null) ?? null,
+    createdAt: r.created_at as number,
+    nextAttemptAt: r.next_attempt_at as number,
+    sentAt: (r.sent_at as number | null) ?? null,
+  };
+}
+
+/** A monitors row as a `Monitor`. */
+export function rowToMonitor(r: Row): Monitor {
+  const m: Record<string, unknown> = {
+    id: r.id as number,
+    createdAt: r.created_at as number,
+    updatedAt: r.updated_at as number,
+  };
+  for (const f of MONITOR_FIELD_SPECS) {
+    const v = r[f.column];
+    m[f.prop] = f.kind.type === "bool"
+      ? bool(v)
+      : f.kind.type === "emails"
+      ? JSON.parse(v as string)
+      : v ?? null;
+  }
+  return m as unknown as Monitor;
+}
+
+export const toUser = (r: Row): User => ({
+  id: r.id as number,
+  username: r.username as string,
+  email: (r.email as string | null) ?? null,
+  isAdmin: bool(r.is_admin),
+  createdAt: r.created_at as number,
+});
+
+export const toToken = (r: Row): ApiToken => ({
+  id: r.id as number,
+  name: r.name as string,
+  prefix: r.prefix as string,
+  createdAt: r.created_at as number,
+  lastUsedAt: (r.last_used_at as number | null) ?? null,
+});
