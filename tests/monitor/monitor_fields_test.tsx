@@ -9,8 +9,8 @@ import {
   insertMonitor,
   MONITOR_COLUMNS,
   monitorToRow,
-  rowToMonitor,
 } from "../../monitor/store/sqlite/monitors.ts";
+import { rowToMonitor } from "../../monitor/store/rows.ts";
 import {
   DEFAULTS,
   LIMITS,
