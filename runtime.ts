@@ -19,6 +19,7 @@ import { probe as realProbe } from "./monitor/probe.ts";
 import { initialState } from "./monitor/store/records.ts";
 import { log } from "./monitor/log.ts";
 import type { MonitorStatus } from "./monitor/types.ts";
+import { ChannelService } from "./monitor/alerts/channel_service.ts";
 import {
   type AlertService,
   type AlertTuning,
@@ -35,6 +36,8 @@ export interface Runtime {
   metrics: CheckMetrics;
   /** DOWN/RECOVERED emails: outbox writer, sender loop, status, history, test email. */
   alerts: AlertService;
+  /** Notification channels (Slack, PagerDuty, webhooks, …): settings and test sends. */
+  channels: ChannelService;
   startedAt: number;
   /** Whether storage writes work right now (for /healthz). */
   storage(): StorageStatus;
@@ -142,6 +145,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     scheduler,
     metrics,
     alerts,
+    channels: new ChannelService(store, { baseUrl: config.baseUrl }),
     startedAt: Date.now(),
     storage: () => store.health.status(),
     statusCounts: () => store.dashboard.statusCounts(),

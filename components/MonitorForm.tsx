@@ -18,6 +18,14 @@ export interface ParentOption {
   name: string;
 }
 
+/** A notification channel that can be attached. */
+export interface ChannelOption {
+  id: number;
+  name: string;
+  /** For people: "Slack", "PagerDuty", … */
+  kindLabel: string;
+}
+
 /** Props of {@link MonitorForm}. */
 export interface MonitorFormProps {
   /** Where the form posts: `/monitors` or `/monitors/:id/edit`. */
@@ -26,6 +34,8 @@ export interface MonitorFormProps {
   values: Record<string, string>;
   errors: Record<string, string>;
   parents: ParentOption[];
+  /** Every configured channel; checked ones are in `values.channel_ids`. */
+  channels: ChannelOption[];
   csrf: string;
   submitLabel: string;
   cancelHref: string;
@@ -45,7 +55,8 @@ type FormField =
   | { control: "area"; label: string }
   | { control: "checkbox"; label: string; hint: string }
   | { control: "kind"; label: string; hint: string }
-  | { control: "parent"; label: string; hint: string };
+  | { control: "parent"; label: string; hint: string }
+  | { control: "channels"; label: string; hint: string };
 
 /** Label, hint and control of every registry field. */
 const FORM_FIELDS: Record<MonitorFieldName, FormField> = {
@@ -97,6 +108,11 @@ const FORM_FIELDS: Record<MonitorFieldName, FormField> = {
     hint: "Repeat the DOWN alert while down; empty = never",
     placeholder: "never",
   },
+  channel_ids: {
+    control: "channels",
+    label: "Notification channels",
+    hint: "Also alerted on DOWN and RECOVERED; an internal app with none uses its website's",
+  },
   alert_emails: { control: "area", label: "Alert emails" },
   recovery_emails: { control: "area", label: "Recovery emails" },
   active: {
@@ -131,6 +147,7 @@ const SECTIONS = [
     ],
   },
   { legend: "Alerts", grid: "grid-2", fields: ["alert_emails", "recovery_emails"] },
+  { legend: "Notification channels", grid: null, fields: ["channel_ids"] },
   { legend: "Options", grid: null, fields: ["active", "ignore_tls_errors"] },
 ] as const satisfies readonly {
   legend: string;
@@ -150,6 +167,7 @@ function FormControl(
     values: Record<string, string>;
     errors: Record<string, string>;
     parents: ParentOption[];
+    channels: ChannelOption[];
   },
 ) {
   const { name, values: v, errors: e } = props;
@@ -192,6 +210,40 @@ function FormControl(
           </select>
         </Field>
       );
+    case "channels": {
+      const chosen = new Set((v[name] ?? "").split(/[\s,]+/).filter((x) => x !== ""));
+      return (
+        <Field name={name} label={f.label} errors={e} hint={f.hint}>
+          {/* Posted first, so unchecking every box still says "none" rather than nothing. */}
+          <input type="hidden" name={name} value="" />
+          {props.channels.length === 0
+            ? (
+              <p class="muted" id={`f-${name}`}>
+                None configured yet: add Slack, PagerDuty, webhooks and more under{" "}
+                <a href="/settings#channels">Settings</a>.
+              </p>
+            )
+            : (
+              <div class="check-list" role="group" aria-label={f.label}>
+                {props.channels.map((ch, i) => (
+                  <label class="check">
+                    <input
+                      type="checkbox"
+                      {
+                        // The first box carries the id the field's label points at.
+                        ...(i === 0 ? controlAttrs(name, e, true) : { name })
+                      }
+                      value={String(ch.id)}
+                      checked={chosen.has(String(ch.id))}
+                    />{" "}
+                    {ch.name} <span class="muted">({ch.kindLabel})</span>
+                  </label>
+                ))}
+              </div>
+            )}
+        </Field>
+      );
+    }
     case "parent":
       return (
         <Field name={name} label={f.label} errors={e} hint={f.hint}>
@@ -232,7 +284,13 @@ export function MonitorForm(props: MonitorFormProps) {
       )}
       {SECTIONS.map((section) => {
         const controls = section.fields.map((name) => (
-          <FormControl name={name} values={v} errors={e} parents={props.parents} />
+          <FormControl
+            name={name}
+            values={v}
+            errors={e}
+            parents={props.parents}
+            channels={props.channels}
+          />
         ));
         return (
           <fieldset>

@@ -10,6 +10,7 @@ import { Layout } from "./Layout.tsx";
 import { StatusPill, TargetLink } from "./Status.tsx";
 import { ResponseChart } from "./ResponseChart.tsx";
 import { AppList, CheckTable, IncidentTable } from "./MonitorTables.tsx";
+import type { ChannelOption } from "./MonitorForm.tsx";
 
 const RANGES: { range: ChartRange; label: string }[] = [
   { range: "1h", label: "1 hour" },
@@ -144,6 +145,46 @@ export function MonitorLive(
   );
 }
 
+/**
+ * The notification channels a monitor alerts besides email: its own, or for an internal app
+ * with none, its website's (said so).
+ */
+function ChannelsLine(props: { d: MonitorDetail; channels: ChannelOption[] }) {
+  const m = props.d.view.monitor;
+  const parent = props.d.parent;
+  const inherited = m.channelIds.length === 0 && m.parentId !== null;
+  const ids = inherited ? parent?.channelIds ?? [] : m.channelIds;
+  const used = ids
+    .map((id) => props.channels.find((ch) => ch.id === id))
+    .filter((ch): ch is ChannelOption => ch !== undefined);
+  const list = used.length
+    ? used.map((ch, n) => (
+      <>
+        {n > 0 && ", "}
+        <span title={ch.kindLabel}>{ch.name}</span>
+      </>
+    ))
+    : "none";
+  return (
+    <p class="muted" id="monitor-channels">
+      Notification channels: {inherited
+        ? (
+          <>
+            inherits the website's
+            {parent && (
+              <>
+                {" ("}
+                <a href={`/monitors/${parent.id}`}>{parent.name}</a>
+                {")"}
+              </>
+            )}: {list}
+          </>
+        )
+        : list}
+    </p>
+  );
+}
+
 /** A POST button in its own form; htmx swaps `#monitor-page` with the answer. */
 function ActionButton(
   props: { id: string; action: string; csrf: string; label: string; primary?: boolean },
@@ -167,7 +208,14 @@ function ActionButton(
 
 /** Header, actions and live region (region `#monitor-page`). */
 export function MonitorBody(
-  props: { d: MonitorDetail; range: ChartRange; csrf: string; now: number },
+  props: {
+    d: MonitorDetail;
+    range: ChartRange;
+    csrf: string;
+    now: number;
+    /** Every configured channel, to name the monitor's. */
+    channels: ChannelOption[];
+  },
 ) {
   const { d, csrf } = props;
   const m = d.view.monitor;
@@ -194,6 +242,7 @@ export function MonitorBody(
             </span>
             {m.kind === "http" && <span>expects {m.expectedStatus}</span>}
           </p>
+          <ChannelsLine d={d} channels={props.channels} />
         </div>
         <div class="actions">
           <ActionButton
@@ -219,11 +268,19 @@ export function MonitorBody(
 }
 
 /** The monitor page. */
-export function MonitorPage(props: { ctx: PageContext; d: MonitorDetail; range: ChartRange }) {
+export function MonitorPage(
+  props: { ctx: PageContext; d: MonitorDetail; range: ChartRange; channels: ChannelOption[] },
+) {
   const { ctx, d } = props;
   return (
     <Layout ctx={ctx} title={`${d.view.monitor.name} (${d.view.status})`} noScriptRefresh>
-      <MonitorBody d={d} range={props.range} csrf={ctx.csrf} now={ctx.now} />
+      <MonitorBody
+        d={d}
+        range={props.range}
+        csrf={ctx.csrf}
+        now={ctx.now}
+        channels={props.channels}
+      />
     </Layout>
   );
 }

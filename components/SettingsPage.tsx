@@ -1,10 +1,15 @@
-/** Settings: email configuration (never the password), a test email, the alert outbox, API tokens. */
+/**
+ * Settings: email configuration (never the password), a test email, the alert outbox,
+ * notification channels (secrets masked) and API tokens.
+ */
 import type { ApiToken } from "../monitor/auth/accounts.ts";
 import type { AlertServiceStatus } from "../monitor/alerts/service.ts";
 import type { AlertRecord } from "../monitor/alerts/outbox.ts";
+import type { ChannelKindInfo, ChannelView } from "../monitor/alerts/channel_service.ts";
 import type { PageContext } from "./types.ts";
 import { Layout } from "./Layout.tsx";
 import { ago, iso, utc } from "./format.ts";
+import { ChannelsSection } from "./ChannelsSection.tsx";
 
 /** Email settings as shown; built from the config without the password. */
 export interface EmailSettingsView {
@@ -28,6 +33,10 @@ export interface SettingsProps {
   email: EmailSettingsView;
   outbox: OutboxView;
   tokens: ApiToken[];
+  /** Configured notification channels, secrets masked. */
+  channels: ChannelView[];
+  /** The channel kinds "Add channel" offers. */
+  kinds: ChannelKindInfo[];
   /** Whether a test email can be sent (an SMTP host is configured). */
   canSendTest: boolean;
 }
@@ -253,8 +262,9 @@ export function SettingsPage(props: SettingsProps) {
       <div class="settings-grid">
         <EmailCard email={props.email} canSendTest={props.canSendTest} csrf={ctx.csrf} />
         <OutboxCard outbox={props.outbox} now={ctx.now} />
-        <TokensCard tokens={props.tokens} csrf={ctx.csrf} now={ctx.now} />
+        <ChannelsSection channels={props.channels} kinds={props.kinds} csrf={ctx.csrf} />
       </div>
+      <TokensCard tokens={props.tokens} csrf={ctx.csrf} now={ctx.now} />
     </Layout>
   );
 }

@@ -173,6 +173,32 @@ export function parseEmails(v: unknown, maxCount: number): Parsed<string[]> {
   return { value: cleaned };
 }
 
+/**
+ * Parses a list of channel ids (numbers, or digits separated by spaces or commas). Blank text is
+ * the empty list; only a missing value (undefined) means "not given".
+ */
+export function parseIds(v: unknown, maxCount: number): Parsed<number[]> {
+  if (v === undefined || v === null) return null;
+  const list = Array.isArray(v)
+    ? v
+    : typeof v === "string"
+    ? v.split(/[\s,;]+/).filter((x) => x !== "")
+    : null;
+  const ids: number[] = [];
+  for (const x of list ?? [null]) {
+    const n = typeof x === "number"
+      ? x
+      : typeof x === "string" && /^\d{1,15}$/.test(x.trim())
+      ? Number(x)
+      : NaN;
+    if (!Number.isSafeInteger(n) || n < 1) return { error: "Must be a list of channel ids" };
+    ids.push(n);
+  }
+  const unique = [...new Set(ids)];
+  if (unique.length > maxCount) return { error: `At most ${maxCount} channels` };
+  return { value: unique };
+}
+
 /** Parses a monitor id (a number or digits); whether it may be used is `validateMonitor()`'s. */
 export function parseReference(v: unknown): Parsed<number> {
   if (isBlank(v)) return null;
@@ -245,6 +271,8 @@ export function parseByKind(kind: FieldKind, v: unknown, required = false): Pars
       return parseEmails(v, kind.maxCount);
     case "reference":
       return parseReference(v);
+    case "ids":
+      return parseIds(v, kind.maxCount);
   }
 }
 
@@ -279,7 +307,14 @@ export function postedFormValues(body: Record<string, unknown>): Record<string, 
   const out: Record<string, string> = {};
   for (const f of MONITOR_FIELD_SPECS) {
     const v = body[f.api];
-    const s = typeof v === "string" ? v : "";
+    // A name posted several times arrives as a list: the channel checkboxes (all of them count),
+    // or a hidden "false" before a checked box (the last one wins).
+    const list = Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : null;
+    const s = typeof v === "string"
+      ? v
+      : list && f.kind.type === "ids"
+      ? list.filter((x) => x !== "").join(",")
+      : list?.at(-1) ?? "";
     out[f.api] = f.kind.type === "bool"
       ? (TRUE_WORDS.includes(s.toLowerCase()) ? "true" : "false")
       : s;

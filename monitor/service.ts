@@ -130,9 +130,12 @@ export class MonitorService {
   async #context(input: MonitorInput, existing?: Monitor, rejectUnknown = false) {
     const ref = parseReference(input.parent_id);
     const parent = ref && ref.error === undefined ? await this.store.monitors.get(ref.value) : null;
+    const channels = await this.store.channels.list();
     return {
       existing,
       rejectUnknown,
+      channelIds: new Set(channels.map((c) => c.id)),
+      defaultChannelIds: channels.filter((c) => c.isDefault).map((c) => c.id),
       hasChildren: existing ? (await this.store.monitors.childIds(existing.id)).length > 0 : false,
       getParent: (pid: number) => (parent?.id === pid ? parent : null),
     };

@@ -66,6 +66,8 @@ export interface Monitor {
   failureThreshold: number;
   alertEmails: string[];
   recoveryEmails: string[];
+  /** Notification channels (ids) alerted besides the emails; an internal app with none uses its website's. */
+  channelIds: number[];
   active: boolean;
   ignoreTlsErrors: boolean;
   maxRedirects: number;

@@ -17,6 +17,7 @@ import {
   parseByKind,
   type Parsed,
   parseEnum,
+  parseIds,
   parseReference,
   parseTarget,
   parseWholeNumber,
@@ -46,6 +47,10 @@ export interface ValidateContext {
   getParent(id: number): ParentInfo | null;
   /** Whether the edited monitor has internal apps (then it cannot become one). */
   hasChildren?: boolean;
+  /** Ids of the configured notification channels. */
+  channelIds?: ReadonlySet<number>;
+  /** The channels a new monitor gets when its input names none. */
+  defaultChannelIds?: readonly number[];
   /** Reject fields not in MONITOR_FIELDS (the API); forms pass false. */
   rejectUnknown?: boolean;
 }
@@ -126,6 +131,19 @@ export function validateMonitor(
         } else fields.parentId = id;
       }
     }
+  }
+
+  // channels: configured ones only; a new monitor that names none gets the default ones.
+  const channels = parseIds(input.channel_ids, fieldSpec("channel_ids").kind.maxCount);
+  if (channels === null) {
+    fields.channelIds = ctx.existing ? ctx.existing.channelIds : [...(ctx.defaultChannelIds ?? [])];
+  } else if (channels.error !== undefined) {
+    errors.channel_ids = channels.error;
+  } else {
+    const missing = channels.value.filter((id) => !ctx.channelIds?.has(id));
+    if (missing.length) {
+      errors.channel_ids = `No notification channel with id ${missing.join(", ")}`;
+    } else fields.channelIds = channels.value;
   }
 
   // Every other field on its own: its kind's parser, or its default when left out.

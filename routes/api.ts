@@ -6,6 +6,7 @@ import { checkJson, incidentJson, monitorJson } from "./json.ts";
 import { jsonError } from "./errors.ts";
 import { bearerAuth } from "./bearer.ts";
 import { alertRoutes } from "./api_alerts.ts";
+import { channelRoutes } from "./api_channels.ts";
 
 /** Reads a JSON object body or throws 400. */
 async function jsonObject(req: Request): Promise<Record<string, unknown>> {
@@ -35,6 +36,7 @@ export function apiRoutes(rt: Runtime): Hono {
   api.onError(jsonError);
   api.use("*", bearerAuth(rt.accounts));
   api.route("/", alertRoutes(rt));
+  api.route("/", channelRoutes(rt));
 
   api.get(
     "/monitors",

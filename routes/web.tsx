@@ -17,6 +17,7 @@ import { isHtmx, sessionGate } from "./web_session.ts";
 import { authRoutes } from "./web_auth.tsx";
 import { monitorRoutes } from "./web_monitors.tsx";
 import { settingsRoutes } from "./web_settings.tsx";
+import { channelWebRoutes } from "./web_channels.tsx";
 import { anonymousCtx } from "./web_render.ts";
 import { ASSET_URLS } from "./static.ts";
 
@@ -109,5 +110,6 @@ export function webRoutes(
   app.route("/", authRoutes(deps));
   app.route("/", monitorRoutes(deps));
   app.route("/", settingsRoutes(deps));
+  app.route("/", channelWebRoutes(deps));
   return { app, onError: webErrorHandler(deps), notFound: webNotFound(deps) };
 }

@@ -12,7 +12,7 @@ import {
  * "true"/"false" (see `postedFormValues()`).
  */
 export async function monitorFormValues(c: Context): Promise<Record<string, string>> {
-  return postedFormValues(await c.req.parseBody());
+  return postedFormValues(await c.req.parseBody({ all: true }));
 }
 
 /** Form values for a new monitor (with the parent preselected when given). */

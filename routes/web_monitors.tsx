@@ -12,7 +12,12 @@ import {
   OverviewRowsUpdate,
 } from "../components/OverviewPage.tsx";
 import { MonitorBody, MonitorLive, MonitorPage } from "../components/MonitorPage.tsx";
-import { MonitorForm, MonitorFormPage, type MonitorFormProps } from "../components/MonitorForm.tsx";
+import {
+  type ChannelOption,
+  MonitorForm,
+  MonitorFormPage,
+  type MonitorFormProps,
+} from "../components/MonitorForm.tsx";
 import { DeletePage } from "../components/SimplePages.tsx";
 import { FlashRegion } from "../components/Layout.tsx";
 import { ms } from "../components/format.ts";
@@ -68,15 +73,26 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const { rt } = deps;
 
+  /** Every configured channel, as the monitor form and page list them. */
+  const channelOptions = async (): Promise<ChannelOption[]> =>
+    (await rt.channels.list()).map((ch) => ({ id: ch.id, name: ch.name, kindLabel: ch.kindLabel }));
+
   /** The monitor page region after an htmx action, with the flash out of band. */
   const monitorFragment = async (c: Context<WebEnv>, id: number, f: Flash) => {
     const range = chartRange(c);
     const d = await deps.detail.detail(id, range);
     const session = c.get("session");
+    const channels = await channelOptions();
     return html(
       c,
       <>
-        <MonitorBody d={d} range={range} csrf={session.csrfToken} now={deps.now()} />
+        <MonitorBody
+          d={d}
+          range={range}
+          csrf={session.csrfToken}
+          now={deps.now()}
+          channels={channels}
+        />
         <FlashRegion flash={f} oob />
       </>,
     );
@@ -92,7 +108,7 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
   /** The form with messages: the form region for htmx (swapped on 422), else the whole page. */
   const formError = async (
     c: Context<WebEnv>,
-    form: Omit<MonitorFormProps, "csrf" | "parents">,
+    form: Omit<MonitorFormProps, "csrf" | "parents" | "channels">,
     heading: string,
     editingId?: number,
   ) => {
@@ -100,6 +116,7 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
       ...form,
       csrf: c.get("session").csrfToken,
       parents: (await deps.overview.websites()).filter((w) => w.id !== editingId),
+      channels: await channelOptions(),
     };
     if (isHtmx(c)) return html(c, <MonitorForm {...props} />, 422);
     return html(c, <MonitorFormPage ctx={pageCtx(c, deps)} heading={heading} form={props} />, 422);
@@ -145,6 +162,9 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
     const raw = c.req.query("parent_id");
     const websites = await deps.overview.websites();
     const parent = websites.find((w) => String(w.id) === raw);
+    // The channels marked default start checked, as the API gives them to a monitor naming none.
+    const values = newMonitorValues(parent?.id);
+    values.channel_ids = (await rt.channels.defaultIds()).join(",");
     return html(
       c,
       <MonitorFormPage
@@ -155,9 +175,10 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
           : "A website to check. Internal apps can be added beneath it afterwards."}
         form={{
           action: "/monitors",
-          values: newMonitorValues(parent?.id),
+          values,
           errors: {},
           parents: websites,
+          channels: await channelOptions(),
           csrf: c.get("session").csrfToken,
           submitLabel: "Add monitor",
           cancelHref: parent ? `/monitors/${parent.id}` : "/",
@@ -187,7 +208,10 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
   app.get("/monitors/:id", async (c) => {
     const range = chartRange(c);
     const d = await deps.detail.detail(monitorId(c), range);
-    return html(c, <MonitorPage ctx={pageCtx(c, deps)} d={d} range={range} />);
+    return html(
+      c,
+      <MonitorPage ctx={pageCtx(c, deps)} d={d} range={range} channels={await channelOptions()} />,
+    );
   });
 
   // Poll target of the monitor page: 204 when unchanged, else the new live region.
@@ -222,6 +246,7 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
           values: monitorValues(m),
           errors: {},
           parents: websites.filter((w) => w.id !== m.id),
+          channels: await channelOptions(),
           csrf: c.get("session").csrfToken,
           submitLabel: "Save changes",
           cancelHref: `/monitors/${m.id}`,

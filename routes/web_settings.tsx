@@ -1,4 +1,4 @@
-/** The settings page: email status, test email, alert outbox and API tokens. */
+/** The settings page: email status, test email, alert outbox, notification channels and API tokens. */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { EmailConfig } from "../monitor/config.ts";
@@ -27,10 +27,11 @@ export function settingsRoutes(deps: WebDeps): Hono<WebEnv> {
   const { rt } = deps;
 
   app.get("/settings", async (c) => {
-    const [status, recent, tokens] = await Promise.all([
+    const [status, recent, tokens, channels] = await Promise.all([
       rt.alerts.status(),
       rt.alerts.list({ limit: 20 }),
       rt.accounts.listTokens(),
+      rt.channels.list(),
     ]);
     return html(
       c,
@@ -39,6 +40,8 @@ export function settingsRoutes(deps: WebDeps): Hono<WebEnv> {
         email={emailView(rt.config.email)}
         outbox={{ status, recent }}
         tokens={tokens}
+        channels={channels}
+        kinds={rt.channels.kinds()}
         canSendTest={rt.alerts.enabled}
       />,
     );

@@ -9,8 +9,10 @@ export interface AlertTarget {
   target: string;
 }
 
-/** The recipient fields of a monitor. */
-export type RecipientLists = Pick<Monitor, "alertEmails" | "recoveryEmails">;
+/** The email recipient fields of a monitor. */
+export type EmailLists = Pick<Monitor, "alertEmails" | "recoveryEmails">;
+/** Every recipient field of a monitor: its emails and its notification channels. */
+export type RecipientLists = EmailLists & Pick<Monitor, "channelIds">;
 
 /**
  * Recipients of a `kind` alert for `monitor`: its alert list (DOWN, reminders) or recovery list
@@ -26,30 +28,39 @@ export type RecipientLists = Pick<Monitor, "alertEmails" | "recoveryEmails">;
  * ```
  */
 export function alertRecipients(
-  monitor: RecipientLists,
-  parent: RecipientLists | null,
+  monitor: EmailLists,
+  parent: EmailLists | null,
   kind: AlertKind,
   adminEmail: string | null,
 ): string[] {
-  const pick = (m: RecipientLists) => kind === "recovered" ? m.recoveryEmails : m.alertEmails;
+  const pick = (m: EmailLists) => kind === "recovered" ? m.recoveryEmails : m.alertEmails;
   let own = pick(monitor);
   if (own.length === 0 && parent) own = pick(parent);
   return dedupeAddresses([...own, ...(adminEmail ? [adminEmail] : [])]);
 }
 
 /**
- * Every destination of a `kind` alert for `monitor`, as (channel, target) pairs: today the
- * {@link alertRecipients} on the email channel. Another channel adds its pairs here; the
- * outbox, grouping and retries need no change.
+ * Every destination of a `kind` alert for `monitor`, as (channel, target) pairs: the
+ * {@link alertRecipients} on the email channel, then the monitor's notification channels as
+ * (their kind, their id). An internal app with no channels of its own uses its website's.
+ * `channelKinds` maps the configured channels' ids to their kinds; ids no longer configured are
+ * skipped. The outbox, grouping and retries work on the pairs alone.
  */
 export function alertTargets(
   monitor: RecipientLists,
   parent: RecipientLists | null,
   kind: AlertKind,
   adminEmail: string | null,
+  channelKinds: ReadonlyMap<number, string> = new Map(),
 ): AlertTarget[] {
-  return alertRecipients(monitor, parent, kind, adminEmail)
+  const emails = alertRecipients(monitor, parent, kind, adminEmail)
     .map((target) => ({ channel: EMAIL_CHANNEL, target }));
+  const ids = monitor.channelIds.length === 0 && parent ? parent.channelIds : monitor.channelIds;
+  const channels = ids.flatMap((id) => {
+    const channel = channelKinds.get(id);
+    return channel ? [{ channel, target: String(id) }] : [];
+  });
+  return [...emails, ...channels];
 }
 
 /** Whether `list` holds (`channel`, `target`), the target compared case-insensitively. */

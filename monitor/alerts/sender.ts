@@ -43,6 +43,23 @@ export function backoffMs(attempt: number, base: number, max: number): number {
 }
 
 const BATCH = 50;
+/** Delivery paths served at once; each path's rows go one after another. */
+const LANES = 8;
+/** The longest a receiver's Retry-After is honoured; beyond it the usual backoff applies. */
+const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/** What one delivery means for the rest of its path. */
+type Outcome = "ok" | "lane" | "channel";
+
+/**
+ * The path a row is delivered on: rows of a channel whose targets share a server (email's SMTP
+ * server, whose failure pauses email as a whole) go one after another; each target of a
+ * `perTarget` channel (a webhook, a PagerDuty service) is its own path, so a slow or hanging one
+ * holds up only its own rows.
+ */
+function laneOf(row: AlertRow, channels: ChannelRegistry): string {
+  return channels.get(row.channel)?.perTarget ? `${row.channel}:${row.target}` : row.channel;
+}
 
 /** The loop. `start()` once; `stop()` waits for the message in flight. */
 export class AlertSender {
@@ -53,6 +70,8 @@ export class AlertSender {
   #kicked = false;
   /** Per channel: consecutive server-level failures, and when it may be tried again. */
   #paused = new Map<string, { failures: number; retryAt: number }>();
+  /** The retry time a row was just given, for the rest of its lane (read once, then dropped). */
+  #retries = new Map<number, { at: number; error: string }>();
 
   constructor(opts: SenderOptions) {
     this.#o = opts;
@@ -135,8 +154,9 @@ export class AlertSender {
   }
 
   /**
-   * One pass: reminders, expiry, then every due row, except that a channel failing as a whole
-   * gets nothing more this pass (nor until its backoff has passed).
+   * One pass: reminders, expiry, then every due row, up to {@link LANES} delivery paths at once,
+   * except that a channel failing as a whole gets nothing more this pass (nor until its backoff
+   * has passed), and an endpoint that failed gets nothing more before its own retry time.
    */
   async runOnce(): Promise<void> {
     const { store, now } = this.#o;
@@ -145,50 +165,84 @@ export class AlertSender {
     const expired = await store.outbox.expire(now() - maxAgeMs, this.#o.maxAgeHours);
     if (expired) log.error("alerts.gave_up", { rows: expired, maxAgeHours: this.#o.maxAgeHours });
     const paused = this.#pausedChannels(now());
+    const lanes = new Map<string, AlertRow[]>();
     for (const row of await store.outbox.due(now(), BATCH, paused)) {
+      const key = laneOf(row, this.#o.channels);
+      const lane = lanes.get(key);
+      if (lane) lane.push(row);
+      else lanes.set(key, [row]);
+    }
+    const queue = [...lanes.values()];
+    const worker = async () => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) await this.#runLane(lane, paused);
+    };
+    await Promise.all(Array.from({ length: Math.min(LANES, queue.length) }, worker));
+  }
+
+  /** Delivers one path's rows in order, until one says the path (or channel) is failing. */
+  async #runLane(rows: AlertRow[], paused: string[]): Promise<void> {
+    const outbox = this.#o.store.outbox;
+    for (const [i, row] of rows.entries()) {
       if (this.#abort.signal.aborted) return;
-      if (paused.includes(row.channel)) continue;
-      let more: boolean;
+      if (paused.includes(row.channel)) return;
+      let outcome: Outcome;
       try {
-        more = await this.#deliver(row);
+        outcome = await this.#deliver(row);
       } catch (err) {
         // Loading or building this row's message failed (a bug or bad data): end this row,
         // visibly, so it cannot stand first in the queue and block every other alert.
         log.error("alert.build_failed", { alert: row.id, error: err });
-        await store.outbox.markFinal(row.id, "failed", `Could not build the message: ${err}`);
+        await outbox.markFinal(row.id, "failed", `Could not build the message: ${err}`);
         continue;
       }
-      if (!more) paused.push(row.channel);
+      if (outcome === "channel") {
+        paused.push(row.channel);
+        return;
+      }
+      if (outcome === "lane") {
+        // The endpoint failed: its other rows wait for the same retry time instead of hitting
+        // it again at once (they are not counted as attempts).
+        const retry = this.#retries.get(row.id);
+        this.#retries.delete(row.id);
+        if (!retry) return;
+        for (const rest of rows.slice(i + 1)) {
+          await outbox.markRetry(rest.id, retry.at, `Waiting for the endpoint: ${retry.error}`);
+        }
+        return;
+      }
     }
   }
 
-  /** Sends one row; false when its channel is failing as a whole and gets nothing more. */
-  async #deliver(row: AlertRow): Promise<boolean> {
+  /**
+   * Sends one row. `channel`: the channel is failing as a whole and gets nothing more; `lane`:
+   * this row's endpoint failed and its other rows wait; `ok`: go on.
+   */
+  async #deliver(row: AlertRow): Promise<Outcome> {
     const { store, now } = this.#o;
     const outbox = store.outbox;
     const channel = this.#o.channels.get(row.channel);
     if (!channel) {
       await outbox.markFinal(row.id, "failed", `No alert channel "${row.channel}" is configured`);
       log.error("alert.failed", { alert: row.id, channel: row.channel, error: "no channel" });
-      return true;
+      return "ok";
     }
     const invalid = channel.validateTarget(row.target);
     if (invalid !== null) {
       await outbox.markFinal(row.id, "failed", invalid);
       log.error("alert.failed", { alert: row.id, channel: row.channel, error: invalid });
-      return true;
+      return "ok";
     }
     const facts = await loadFacts(store, row, this.#o.baseUrl, now());
     if (!facts) {
       await outbox.markFinal(row.id, "skipped", "The monitor or incident was deleted");
-      return true;
+      return "ok";
     }
     if (row.kind === "reminder" && facts.incident.endedAt !== null) {
       await outbox.markFinal(row.id, "skipped", "Recovered before the reminder was sent");
-      return true;
+      return "ok";
     }
     const msg = channel.buildMessage(facts);
-    if (!(await outbox.claim(row.id, msg.subject))) return true; // folded meanwhile
+    if (!(await outbox.claim(row.id, msg.subject))) return "ok"; // folded meanwhile
     const started = now();
     let response: string;
     try {
@@ -212,7 +266,7 @@ export class AlertSender {
       // The receiving end has the message: never treat this as a send failure (that would send
       // it again at once). The row stays `sending`, re-sent once only after a restart.
       log.error("alert.mark_sent_failed", { alert: row.id, error: err });
-      return true;
+      return "ok";
     }
     log.info("alert.sent", {
       alert: row.id,
@@ -223,13 +277,16 @@ export class AlertSender {
       to: row.target,
       ms: now() - started,
     });
-    return true;
+    return "ok";
   }
 
-  async #failed(row: AlertRow, f: ClassifiedError): Promise<boolean> {
+  async #failed(row: AlertRow, f: ClassifiedError): Promise<Outcome> {
     const { store, now } = this.#o;
     const attempts = row.attempts + 1;
-    const next = now() + backoffMs(attempts, this.#o.retryBaseMs, this.#o.retryMaxMs);
+    // A receiver that said how long to wait (HTTP 429/503 Retry-After) is not asked sooner.
+    const asked = Math.min(f.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS);
+    const next = now() +
+      Math.max(asked, backoffMs(attempts, this.#o.retryBaseMs, this.#o.retryMaxMs));
     const expiresAt = row.createdAt + this.#o.maxAgeHours * 3_600_000;
     const fields = {
       alert: row.id,
@@ -250,14 +307,17 @@ export class AlertSender {
       log.error("alert.failed", fields);
     } else {
       await store.outbox.markRetry(row.id, next, f.message);
+      this.#retries.set(row.id, { at: next, error: f.message });
       log.warn("alert.retry", { ...fields, nextAttemptAt: new Date(next).toISOString() });
     }
-    if (f.class !== "server") return true;
+    if (f.class === "permanent") return "ok";
+    // One target failing: the other targets go on; on a per-target path, its other rows wait.
+    if (f.class === "retry") return this.#o.channels.get(row.channel)?.perTarget ? "lane" : "ok";
     const failures = (this.#paused.get(row.channel)?.failures ?? 0) + 1;
     this.#paused.set(row.channel, {
       failures,
       retryAt: now() + backoffMs(failures, this.#o.retryBaseMs, this.#o.retryMaxMs),
     });
-    return false;
+    return "channel";
   }
 }

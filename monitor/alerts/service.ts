@@ -2,8 +2,9 @@
  * The alerting façade the runtime, routes and dashboard use: registers the outbox writer on the
  * recorder, runs the sender loop, and reports status, history and test emails.
  *
- * With no EMAIL_HOST the service still records alert rows, as `skipped`, so the history shows
- * what would have been sent; no loop runs and `status()` says "disabled: EMAIL_HOST is not set".
+ * With no EMAIL_HOST the service still records email rows, as `skipped`, so the history shows
+ * what would have been sent, and `status()` says "disabled: EMAIL_HOST is not set"; the loop
+ * still delivers the notification channels (Slack, webhooks, …).
  */
 import type { Config } from "../config.ts";
 import { isEmailAddress } from "../config.ts";
@@ -13,7 +14,9 @@ import { ValidationError } from "../errors.ts";
 import { log } from "../log.ts";
 import { alertWriter } from "./writer.ts";
 import { AlertSender } from "./sender.ts";
-import { channelRegistry } from "./channel.ts";
+import { type AnyChannel, channelRegistry } from "./channel.ts";
+import { CHANNEL_KINDS } from "./channels/index.ts";
+import { httpChannel } from "./channels/http.ts";
 import { emailChannel } from "./email.ts";
 import type { AlertQuery, AlertRecord, AlertStatus } from "./outbox.ts";
 import {
@@ -39,6 +42,8 @@ export interface AlertTuning {
   idleMs: number;
   smtp: SmtpOptions;
   now: () => number;
+  /** What HTTP channels send with (tests wrap it to watch requests). */
+  fetch?: typeof fetch;
 }
 
 /** The defaults. */
@@ -105,25 +110,31 @@ export function createAlertService(
 
   let mailer: Mailer | null = null;
   const getMailer = () => mailer ??= createMailer(email, t.smtp);
-  const sender = enabled
-    ? new AlertSender({
-      store,
-      channels: channelRegistry(emailChannel({
-        mailer: { send: (m) => getMailer().send(m), close: () => mailer?.close() },
-        messageIdDomain: email.from.split("@")[1] || "server-health-checker.invalid",
-        secrets: [email.password],
-      })),
-      baseUrl: config.baseUrl,
-      maxAgeHours: config.alertMaxAgeHours,
-      retryBaseMs: t.retryBaseMs,
-      retryMaxMs: t.retryMaxMs,
-      idleMs: t.idleMs,
-      now: t.now,
-    })
-    : null;
+  // Notification channels run whether or not email is configured; email only with EMAIL_HOST.
+  const loadChannel = (id: number) => store.channels.get(id);
+  const channels: AnyChannel[] = [...CHANNEL_KINDS.values()].map((kind) =>
+    httpChannel(kind, loadChannel, { fetch: t.fetch })
+  );
+  if (enabled) {
+    channels.unshift(emailChannel({
+      mailer: { send: (m) => getMailer().send(m), close: () => mailer?.close() },
+      messageIdDomain: email.from.split("@")[1] || "server-health-checker.invalid",
+      secrets: [email.password],
+    }));
+  }
+  const sender = new AlertSender({
+    store,
+    channels: channelRegistry(...channels),
+    baseUrl: config.baseUrl,
+    maxAgeHours: config.alertMaxAgeHours,
+    retryBaseMs: t.retryBaseMs,
+    retryMaxMs: t.retryMaxMs,
+    idleMs: t.idleMs,
+    now: t.now,
+  });
   // After the commit, not inside the writer: the sender must see the rows when it wakes.
   recorder.onRecorded((e) => {
-    if (e.transition) sender?.kick();
+    if (e.transition) sender.kick();
   });
 
   const mode = tlsMode(email);
@@ -137,11 +148,10 @@ export function createAlertService(
     start() {
       if (started) return;
       started = true;
-      // Disabled needs no loop (main.ts already warns "alerts.disabled" at start-up).
-      sender?.start();
+      sender.start();
     },
     async stop() {
-      await sender?.stop();
+      await sender.stop();
       mailer?.close();
       mailer = null;
     },

@@ -22,13 +22,14 @@ import type { Repositories } from "../store/store.ts";
 import type { TransitionWriter } from "../recorder.ts";
 import type { Monitor, Transition } from "../types.ts";
 import { type AlertTarget, alertTargets, hasTarget } from "./recipients.ts";
+import { EMAIL_CHANNEL } from "./channel.ts";
 
 /** The longest an internal app's DOWN waits for its failing website's verdict. */
 export const MAX_WEBSITE_HOLD_MS = 5 * 60_000;
 
 /** What the writer needs to know. */
 export interface WriterOptions {
-  /** False when EMAIL_HOST is not set: rows are recorded as `skipped`, never sent. */
+  /** False when EMAIL_HOST is not set: email rows are recorded as `skipped`, never sent. */
   enabled: boolean;
   adminEmail: string | null;
   groupWindowMs: number;
@@ -42,7 +43,8 @@ export function alertWriter(opts: WriterOptions): TransitionWriter {
     const m = t.monitor;
     const parent = m.parentId === null ? null : await tx.monitors.get(m.parentId);
     const hasApps = parent === null && (await tx.monitors.childIds(m.id)).length > 0;
-    const targets = alertTargets(m, parent, t.kind, opts.adminEmail);
+    const kinds = new Map((await tx.channels.list()).map((c) => [c.id, c.kind]));
+    const targets = alertTargets(m, parent, t.kind, opts.adminEmail, kinds);
     const base = {
       monitorId: m.id,
       incidentId: t.incident.id,
@@ -53,10 +55,12 @@ export function alertWriter(opts: WriterOptions): TransitionWriter {
       threshold: m.failureThreshold,
       createdAt: now,
     };
-    if (!opts.enabled) {
-      // Recorded so the history shows what would have been sent; never picked up later, so
-      // configuring SMTP does not unleash a backlog of stale alerts.
-      for (const to of targets) {
+    const window = parent !== null || hasApps ? opts.groupWindowMs : 0;
+    const hold = parent !== null && t.kind === "down" ? await websiteHold(tx, parent) : 0;
+    for (const to of targets) {
+      if (to.channel === EMAIL_CHANNEL && !opts.enabled) {
+        // Recorded so the history shows what would have been sent; never picked up later, so
+        // configuring SMTP does not unleash a backlog of stale alerts.
         await tx.outbox.insert({
           ...base,
           channel: to.channel,
@@ -66,13 +70,9 @@ export function alertWriter(opts: WriterOptions): TransitionWriter {
           lastError: "EMAIL_HOST is not set",
           nextAttemptAt: now,
         });
+        continue;
       }
-      return;
-    }
-    const window = parent !== null || hasApps ? opts.groupWindowMs : 0;
-    const hold = parent !== null && t.kind === "down" ? await websiteHold(tx, parent) : 0;
-    for (const to of targets) {
-      const into = parent ? await foldTarget(tx, parent, t, to, opts.adminEmail) : null;
+      const into = parent ? await foldTarget(tx, parent, t, to, opts.adminEmail, kinds) : null;
       await tx.outbox.insert({
         ...base,
         channel: to.channel,
@@ -96,6 +96,7 @@ async function foldTarget(
   t: Transition,
   to: AlertTarget,
   adminEmail: string | null,
+  channelKinds: ReadonlyMap<number, string>,
 ): Promise<number | null> {
   const open = (await tx.states.get(website.id)).openIncidentId;
   if (t.kind === "down") {
@@ -106,7 +107,7 @@ async function foldTarget(
   if (open !== null) {
     const down = await tx.outbox.find(t.incident.id, "down", to.channel, to.target);
     const willHear = hasTarget(
-      alertTargets(website, null, "recovered", adminEmail),
+      alertTargets(website, null, "recovered", adminEmail, channelKinds),
       to.channel,
       to.target,
     );

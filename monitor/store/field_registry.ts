@@ -30,7 +30,7 @@ export type MonitorFields = Omit<Monitor, "id" | "createdAt" | "updatedAt">;
 
 /**
  * How a field is parsed from input, stored and shown. Storage: `bool` is an INTEGER 0/1, `emails`
- * a JSON array in TEXT, everything else the value itself.
+ * and `ids` a JSON array in TEXT, everything else the value itself.
  */
 export type FieldKind =
   /** Free text, trimmed; control characters refused. */
@@ -48,7 +48,9 @@ export type FieldKind =
   /** A list of email addresses (in forms one string separated by spaces, commas or lines). */
   | { type: "emails"; maxCount: number }
   /** The id of another monitor; checked by `validateMonitor()`. */
-  | { type: "reference" };
+  | { type: "reference" }
+  /** Ids of notification channels, stored as a JSON array in TEXT; checked by `validateMonitor()`. */
+  | { type: "ids"; maxCount: number };
 
 /** One registry entry. */
 export interface FieldSpec<
@@ -154,6 +156,14 @@ export const MONITOR_FIELD_SPECS = [
     column: "recovery_emails",
     kind: { type: "emails", maxCount: 50 },
     default: [],
+  }),
+  field({
+    api: "channel_ids",
+    prop: "channelIds",
+    column: "channel_ids",
+    kind: { type: "ids", maxCount: 50 },
+    default: [],
+    derived: "on creation, the channels marked default for new monitors",
   }),
   field({
     api: "parent_id",

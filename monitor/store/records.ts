@@ -195,3 +195,20 @@ export interface UptimeWindows {
   d7: number | null;
   d30: number | null;
 }
+
+/** A configured notification channel (a Slack webhook, a PagerDuty service, …). */
+export interface ChannelRecord {
+  id: number;
+  /** The channel kind: "webhook", "slack", … (see monitor/alerts/channels/). */
+  kind: string;
+  name: string;
+  /** The kind's settings by field name, secrets included: never shown back in full. */
+  config: Record<string, string>;
+  /** Attached to monitors created without an explicit channel list. */
+  isDefault: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The writable fields of a channel. */
+export type ChannelFields = Omit<ChannelRecord, "id" | "createdAt" | "updatedAt">;

@@ -9,6 +9,7 @@ import type {
   AlertRow,
   AlertStatus,
   ApiToken,
+  ChannelRecord,
   Period,
   Rollup,
   User,
@@ -113,7 +114,7 @@ export function rowToMonitor(r: Row): Monitor {
     const v = r[f.column];
     m[f.prop] = f.kind.type === "bool"
       ? bool(v)
-      : f.kind.type === "emails"
+      : (f.kind.type === "emails" || f.kind.type === "ids")
       ? JSON.parse(v as string)
       : v ?? null;
   }
@@ -135,3 +136,15 @@ export const toToken = (r: Row): ApiToken => ({
   createdAt: r.created_at as number,
   lastUsedAt: (r.last_used_at as number | null) ?? null,
 });
+
+export function toChannel(r: Row): ChannelRecord {
+  return {
+    id: r.id as number,
+    kind: r.kind as string,
+    name: r.name as string,
+    config: JSON.parse(r.config as string) as Record<string, string>,
+    isDefault: bool(r.is_default),
+    createdAt: r.created_at as number,
+    updatedAt: r.updated_at as number,
+  };
+}

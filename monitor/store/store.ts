@@ -15,6 +15,8 @@ import type {
   AlertStatus,
   ApiToken,
   AppOutageRow,
+  ChannelFields,
+  ChannelRecord,
   MonitorFields,
   NewAlert,
   OverviewStamp,
@@ -177,6 +179,18 @@ export interface TokenRepo {
   delete(id: number): Promise<boolean>;
 }
 
+/** Configured notification channels. */
+export interface ChannelRepo {
+  /** By name, then id. */
+  list(): Promise<ChannelRecord[]>;
+  get(id: number): Promise<ChannelRecord | null>;
+  insert(fields: ChannelFields, now: number): Promise<ChannelRecord>;
+  /** Null when there is no such channel. */
+  update(id: number, fields: ChannelFields, now: number): Promise<ChannelRecord | null>;
+  /** Deletes it and takes its id off every monitor (not an edit of them); false when missing. */
+  delete(id: number): Promise<boolean>;
+}
+
 /** Every repository; inside a transaction they all write through it. */
 export interface Repositories {
   monitors: MonitorRepo;
@@ -190,6 +204,7 @@ export interface Repositories {
   users: UserRepo;
   sessions: SessionRepo;
   tokens: TokenRepo;
+  channels: ChannelRepo;
 }
 
 /** Options for {@link Store.transaction}. */

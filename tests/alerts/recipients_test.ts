@@ -6,8 +6,12 @@ import {
   hasTarget,
 } from "../../monitor/alerts/recipients.ts";
 
-const site = { alertEmails: ["ops@shop.io", "Dev@shop.io"], recoveryEmails: ["ops@shop.io"] };
-const none = { alertEmails: [], recoveryEmails: [] };
+const site = {
+  alertEmails: ["ops@shop.io", "Dev@shop.io"],
+  recoveryEmails: ["ops@shop.io"],
+  channelIds: [] as number[],
+};
+const none = { alertEmails: [], recoveryEmails: [], channelIds: [] as number[] };
 
 Deno.test("alertRecipients(): alert list for DOWN, recovery list for RECOVERED, admin last", () => {
   const cases: [string, Parameters<typeof alertRecipients>, string[]][] = [
@@ -71,4 +75,31 @@ Deno.test("alertTargets(): the recipients as (email, address) pairs; hasTarget()
   assert.equal(hasTarget(targets, "email", "DEV@shop.IO"), true);
   assert.equal(hasTarget(targets, "test", "dev@shop.io"), false, "another channel");
   assert.equal(hasTarget(targets, "email", "nobody@shop.io"), false);
+});
+
+Deno.test("alertTargets(): channels after emails as (kind, id); an app without channels uses its website's", () => {
+  const kinds = new Map([[3, "slack"], [7, "pagerduty"], [9, "webhook"]]);
+  const website = { ...site, channelIds: [7, 3] };
+  assert.deepEqual(alertTargets(website, null, "down", null, kinds), [
+    { channel: "email", target: "ops@shop.io" },
+    { channel: "email", target: "Dev@shop.io" },
+    { channel: "pagerduty", target: "7" },
+    { channel: "slack", target: "3" },
+  ]);
+  assert.deepEqual(
+    alertTargets(none, website, "recovered", null, kinds).filter((t) => t.channel !== "email"),
+    [{ channel: "pagerduty", target: "7" }, { channel: "slack", target: "3" }],
+    "inherited, for RECOVERED too",
+  );
+  const app = { ...none, channelIds: [9] };
+  assert.deepEqual(alertTargets(app, website, "down", null, kinds), [
+    { channel: "email", target: "ops@shop.io" },
+    { channel: "email", target: "Dev@shop.io" },
+    { channel: "webhook", target: "9" },
+  ], "an app's own channels replace the website's");
+  assert.deepEqual(
+    alertTargets({ ...none, channelIds: [3, 404] }, null, "down", null, kinds),
+    [{ channel: "slack", target: "3" }],
+    "a channel no longer configured is skipped",
+  );
 });

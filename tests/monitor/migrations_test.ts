@@ -244,12 +244,22 @@ Deno.test("migration 4 upgrades a populated version-3 database without losing or
     assert.equal(pragma(db, "foreign_keys"), 1, "enforcement is back on after the rebuild");
     assert.equal(pragma(db, "integrity_check"), "ok");
     assert.deepEqual(db.prepare("PRAGMA foreign_key_check").all(), []);
+    // Migration 6 (notification channels) adds monitors.channel_ids, empty for every monitor.
+    const v6Monitor = (r: Record<string, unknown>) => ({ ...r, channel_ids: "[]" });
     for (const t of TABLES) {
-      const want = t === "alerts" ? before[t].map(v5Alert) : before[t];
+      const want = t === "alerts"
+        ? before[t].map(v5Alert)
+        : t === "monitors"
+        ? before[t].map(v6Monitor)
+        : before[t];
       assert.deepEqual(rows(db, t), want, `${t} rows survive`);
     }
     assert.deepEqual(foreignKeys(db), keysBefore, "every reference still points at its table");
-    const { indexes, columns: { alerts: alertColumns, ...columns } } = shape(db);
+    const { indexes, columns: { alerts: alertColumns, ...withChannels } } = shape(db);
+    const columns = {
+      ...withChannels,
+      monitors: withChannels.monitors.filter((c) => c.name !== "channel_ids"),
+    };
     const { alerts: _, ...columnsBefore } = shapeBefore.columns;
     assert.deepEqual({ indexes, columns }, {
       indexes: shapeBefore.indexes,

@@ -30,7 +30,10 @@ import { monitorJson } from "../../routes/json.ts";
 import { fakeMonitor } from "../_helpers/core.ts";
 
 const WEBSITE_ID = 1;
-const ctx = { getParent: (id: number) => (id === WEBSITE_ID ? { id, parentId: null } : null) };
+const ctx = {
+  getParent: (id: number) => (id === WEBSITE_ID ? { id, parentId: null } : null),
+  channelIds: new Set([3, 8]),
+};
 
 /** A monitor whose every field differs from its default (checked below). */
 function sample(): Monitor {
@@ -47,6 +50,7 @@ function sample(): Monitor {
     failureThreshold: 3,
     alertEmails: ["ops@example.com", "dev@example.com"],
     recoveryEmails: ["ops@example.com"],
+    channelIds: [8, 3],
     active: false,
     ignoreTlsErrors: true,
     maxRedirects: 0,
@@ -170,6 +174,7 @@ Deno.test("the form renders one labelled control for every registry field", asyn
       values={newMonitorFormValues()}
       errors={{}}
       parents={[]}
+      channels={[{ id: 4, name: "Ops", kindLabel: "Slack" }]}
       csrf="t"
       submitLabel="Add"
       cancelHref="/"

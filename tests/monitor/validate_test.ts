@@ -46,6 +46,7 @@ Deno.test("validateMonitor() applies the documented defaults", () => {
     failureThreshold: 1,
     alertEmails: [],
     recoveryEmails: [],
+    channelIds: [],
     active: true,
     ignoreTlsErrors: false,
     maxRedirects: DEFAULTS.max_redirects,

@@ -1705,3 +1705,66 @@ Deno.test("postgres errors: SQLSTATEs and socket errors map to storage causes", 
   assert.equal(mapped.detail, "53100: server says 53100");
   assert.equal(StorageError.from(mapped), mapped, "services' StorageError.from() sees it");
 });
+
+// ---------------------------------------------------------------------------------------------
+// Channels
+
+const slackFields = (name: string, isDefault = false) => ({
+  kind: "slack",
+  name,
+  config: { url: "https://hooks.slack.test/services/T0/B0/secret" },
+  isDefault,
+});
+
+contract("channels: insert, get, list by name, update and delete", async ({ store }) => {
+  const b = await store.channels.insert(slackFields("b ops"), 10);
+  const a = await store.channels.insert(slackFields("a pager", true), 11);
+  assert.deepEqual(await store.channels.get(b.id), {
+    id: b.id,
+    kind: "slack",
+    name: "b ops",
+    config: { url: "https://hooks.slack.test/services/T0/B0/secret" },
+    isDefault: false,
+    createdAt: 10,
+    updatedAt: 10,
+  });
+  assert.deepEqual((await store.channels.list()).map((c) => [c.name, c.isDefault]), [
+    ["a pager", true],
+    ["b ops", false],
+  ]);
+  const changed = await store.channels.update(
+    b.id,
+    { ...slackFields("b ops"), config: { url: "https://x.test/h" }, isDefault: true },
+    20,
+  );
+  assert.deepEqual([changed?.config, changed?.isDefault, changed?.createdAt, changed?.updatedAt], [
+    { url: "https://x.test/h" },
+    true,
+    10,
+    20,
+  ]);
+  assert.equal(await store.channels.update(999, slackFields("x"), 1), null);
+  assert.equal(await store.channels.delete(a.id), true);
+  assert.equal(await store.channels.delete(a.id), false);
+  assert.equal(await store.channels.get(a.id), null);
+  const c = await store.channels.insert(slackFields("c"), 30);
+  assert.ok(c.id > a.id, "a deleted channel's id is not reused");
+});
+
+contract(
+  "channels: deleting one takes it off every monitor without counting as an edit",
+  async ({ store }) => {
+    const one = await store.channels.insert(slackFields("one"), 1);
+    const two = await store.channels.insert(slackFields("two"), 1);
+    const m = await store.monitors.insert(fields("m", { channelIds: [one.id, two.id] }), 5);
+    const other = await store.monitors.insert(fields("o", { channelIds: [two.id] }), 5);
+    assert.deepEqual((await store.monitors.get(m.id))?.channelIds, [one.id, two.id]);
+    await store.channels.delete(one.id);
+    const after = await store.monitors.get(m.id);
+    assert.deepEqual(after?.channelIds, [two.id]);
+    assert.equal(after?.updatedAt, 5);
+    assert.deepEqual((await store.monitors.get(other.id))?.channelIds, [two.id]);
+    await store.channels.delete(two.id);
+    assert.deepEqual((await store.monitors.get(m.id))?.channelIds, []);
+  },
+);

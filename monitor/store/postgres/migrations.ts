@@ -164,6 +164,24 @@ CREATE INDEX sessions_expires ON sessions (expires_at);
 CREATE INDEX sessions_user ON sessions (user_id);
 `,
   },
+  {
+    version: 2,
+    name: "notification channels",
+    sql: `
+-- Configured notification channels; outbox rows carry (channel = kind, target = the id).
+CREATE TABLE channels (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  config TEXT NOT NULL,
+  is_default BOOLEAN NOT NULL DEFAULT false,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+-- The channels each monitor alerts besides its emails: a JSON array of channel ids.
+ALTER TABLE monitors ADD COLUMN channel_ids TEXT NOT NULL DEFAULT '[]';
+`,
+  },
 ];
 
 /** The table recording which migrations ran (in the store's schema). */

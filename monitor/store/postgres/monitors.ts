@@ -13,7 +13,7 @@ export function monitorValues(f: MonitorFields): (string | number | boolean | nu
     const v = f[spec.prop];
     return spec.kind.type === "bool"
       ? Boolean(v)
-      : spec.kind.type === "emails"
+      : (spec.kind.type === "emails" || spec.kind.type === "ids")
       ? JSON.stringify(v)
       : (v as string | number | null) ?? null;
   });

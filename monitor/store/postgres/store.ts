@@ -28,6 +28,7 @@ import * as facts from "./alert_facts.ts";
 import * as users from "./users.ts";
 import * as sessions from "./sessions.ts";
 import * as tokens from "./tokens.ts";
+import * as channels from "./channels.ts";
 
 /** How the repositories on one handle behave around each call. */
 interface RepoHooks {
@@ -157,6 +158,13 @@ function repositories(q: Q, hooks: RepoHooks): Repositories {
       touch: (id, now) => w(() => tokens.touchToken(q, id, now)),
       list: () => read(() => tokens.listTokens(q)),
       delete: (id) => w(() => tokens.deleteToken(q, id)),
+    },
+    channels: {
+      list: () => read(() => channels.listChannels(q)),
+      get: (id) => read(() => channels.getChannel(q, id)),
+      insert: (f, now) => w(() => channels.insertChannel(q, f, now)),
+      update: (id, f, now) => w(() => channels.updateChannel(q, id, f, now)),
+      delete: (id) => w(() => channels.deleteChannel(q, id)),
     },
   };
 }

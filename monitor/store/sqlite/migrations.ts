@@ -344,6 +344,26 @@ CREATE INDEX alerts_monitor ON alerts(monitor_id, created_at);
 CREATE INDEX alerts_created ON alerts(created_at);
 `,
   },
+  {
+    version: 6,
+    name: "notification channels",
+    sql: `
+-- Configured notification channels (Slack, PagerDuty, webhooks, …). Their outbox rows carry
+-- (channel = kind, target = the channel's id). config is a JSON object of the kind's settings,
+-- secrets included.
+CREATE TABLE channels (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  config TEXT NOT NULL,
+  is_default INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+-- The channels each monitor alerts besides its emails: a JSON array of channel ids.
+ALTER TABLE monitors ADD COLUMN channel_ids TEXT NOT NULL DEFAULT '[]';
+`,
+  },
 ];
 
 const userVersion = (db: DatabaseSync) =>

@@ -19,7 +19,7 @@ export function monitorToRow(f: MonitorFields): Row {
     const v = f[spec.prop];
     row[spec.column] = spec.kind.type === "bool"
       ? (v ? 1 : 0)
-      : spec.kind.type === "emails"
+      : (spec.kind.type === "emails" || spec.kind.type === "ids")
       ? JSON.stringify(v)
       : v;
   }

@@ -16,6 +16,7 @@ import * as facts from "./alert_facts.ts";
 import * as users from "./users.ts";
 import * as sessions from "./sessions.ts";
 import * as tokens from "./tokens.ts";
+import * as channels from "./channels.ts";
 
 /**
  * Serialises writers on the one connection. A transaction is open across the awaits of its
@@ -146,6 +147,13 @@ function repositories(
       touch: (id, now) => w(() => tokens.touchToken(db, id, now)),
       list: () => read(() => tokens.listTokens(db)),
       delete: (id) => w(() => tokens.deleteToken(db, id)),
+    },
+    channels: {
+      list: () => read(() => channels.listChannels(db)),
+      get: (id) => read(() => channels.getChannel(db, id)),
+      insert: (f, now) => w(() => channels.insertChannel(db, f, now)),
+      update: (id, f, now) => w(() => channels.updateChannel(db, id, f, now)),
+      delete: (id) => w(() => channels.deleteChannel(db, id)),
     },
   };
 }
