@@ -236,7 +236,7 @@ function FormControl(
                       value={String(ch.id)}
                       checked={chosen.has(String(ch.id))}
                     />{" "}
-                    {ch.name} <span class="muted">({ch.kindLabel})</span>
+                    {ch.name} <span class="muted">· {ch.kindLabel}</span>
                   </label>
                 ))}
               </div>

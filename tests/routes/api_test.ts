@@ -111,6 +111,7 @@ Deno.test("API creates, reads, lists, edits and deletes a monitor", async () => 
       failure_threshold: 1,
       alert_emails: [],
       recovery_emails: [],
+      channel_ids: [],
       active: true,
       ignore_tls_errors: false,
       max_redirects: 10,
