@@ -133,10 +133,15 @@ export function validateMonitor(
     }
   }
 
-  // channels: configured ones only; a new monitor that names none gets the default ones.
+  // channels: configured ones only. A new website that names none gets the default ones; a new
+  // internal app gets none, so it uses its website's.
   const channels = parseIds(input.channel_ids, fieldSpec("channel_ids").kind.maxCount);
   if (channels === null) {
-    fields.channelIds = ctx.existing ? ctx.existing.channelIds : [...(ctx.defaultChannelIds ?? [])];
+    fields.channelIds = ctx.existing
+      ? ctx.existing.channelIds
+      : fields.parentId === null
+      ? [...(ctx.defaultChannelIds ?? [])]
+      : [];
   } else if (channels.error !== undefined) {
     errors.channel_ids = channels.error;
   } else {

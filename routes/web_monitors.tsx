@@ -162,9 +162,10 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
     const raw = c.req.query("parent_id");
     const websites = await deps.overview.websites();
     const parent = websites.find((w) => String(w.id) === raw);
-    // The channels marked default start checked, as the API gives them to a monitor naming none.
+    // The channels marked default start checked, as the API gives them to a website naming none;
+    // an internal app starts with none of its own, so it uses its website's.
     const values = newMonitorValues(parent?.id);
-    values.channel_ids = (await rt.channels.defaultIds()).join(",");
+    values.channel_ids = parent ? "" : (await rt.channels.defaultIds()).join(",");
     return html(
       c,
       <MonitorFormPage

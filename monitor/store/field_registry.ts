@@ -163,7 +163,7 @@ export const MONITOR_FIELD_SPECS = [
     column: "channel_ids",
     kind: { type: "ids", maxCount: 50 },
     default: [],
-    derived: "on creation, the channels marked default for new monitors",
+    derived: "on creation: a website gets the channels marked default, an internal app none",
   }),
   field({
     api: "parent_id",

@@ -152,6 +152,39 @@ Deno.test("a restart mid-outage sends no duplicate; PagerDuty's resolve carries 
   }
 });
 
+Deno.test("reminders reach a channel too, as PagerDuty triggers with the outage's dedup key", async () => {
+  let offset = 0; // the alert clock runs ahead of the checks' clock
+  await using env = await alertEnv({
+    adminEmail: null,
+    tuning: { now: () => Date.now() + offset },
+  });
+  await using target = await flipTarget();
+  const pd = await pagerdutyReceiver();
+  try {
+    const ch = await channelFor(env, "pagerduty", pd);
+    const m = await env.monitor({
+      name: "Shop",
+      url: target.url,
+      channel_ids: [ch.id],
+      reminder_interval_min: 5,
+    });
+    target.status = 500;
+    await checkUntil(env, m.id, "down");
+    await waitFor(async () => (await rowsFor(env, ch.id))[0]?.status === "sent", {
+      message: "the DOWN sent",
+    });
+    offset = 5 * 60_000 + 1000;
+    await waitFor(() => hits(pd) === 2, { message: "the reminder" });
+    const [down, reminder] = pd.received.map((r) => r.json as Record<string, unknown>);
+    assert.equal(reminder.event_action, "trigger");
+    assert.equal(reminder.dedup_key, down.dedup_key);
+    const rows = await rowsFor(env, ch.id);
+    assert.deepEqual(rows.map((r) => [r.kind, r.seq]).sort(), [["down", 0], ["reminder", 1]]);
+  } finally {
+    await pd.close();
+  }
+});
+
 Deno.test("a hanging receiver does not hold up the other channels", async () => {
   await using env = await alertEnv({ adminEmail: null });
   await using target = await flipTarget();

@@ -323,3 +323,23 @@ Deno.test("validateMonitor() refuses port 0 and accepts ports 1 to 65535", () =>
   }
   assert.equal(fieldsOf({ ...base, url: "tcp://host:65535" }).url, "tcp://host:65535");
 });
+
+Deno.test("validateMonitor(): channels must exist; a new website gets the defaults, a new app none", () => {
+  const c = ctx({ channelIds: new Set([3, 5, 9]), defaultChannelIds: [5, 9] });
+  assert.deepEqual(fieldsOf(base, c).channelIds, [5, 9], "a website naming none: the defaults");
+  assert.deepEqual(
+    fieldsOf({ ...base, parent_id: 1 }, c).channelIds,
+    [],
+    "an app naming none: none of its own (it uses its website's)",
+  );
+  assert.deepEqual(fieldsOf({ ...base, channel_ids: [] }, c).channelIds, [], "explicitly none");
+  assert.deepEqual(fieldsOf({ ...base, channel_ids: "3, 9 3" }, c).channelIds, [3, 9]);
+  assert.deepEqual(errorsOf({ ...base, channel_ids: [3, 4] }, c), {
+    channel_ids: "No notification channel with id 4",
+  });
+  assert.deepEqual(errorsOf({ ...base, channel_ids: ["x"] }, c), {
+    channel_ids: "Must be a list of channel ids",
+  });
+  const existing = { ...fieldsOf(base, c), channelIds: [3], id: 7 } as unknown as Monitor;
+  assert.deepEqual(fieldsOf(base, { ...c, existing }).channelIds, [3], "an edit keeps its list");
+});
