@@ -2,25 +2,11 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Runtime } from "../runtime.ts";
-import { checkJson, incidentJson, monitorJson } from "./json.ts";
+import { checkJson, incidentJson, jsonObject, monitorJson } from "./json.ts";
 import { jsonError } from "./errors.ts";
 import { bearerAuth } from "./bearer.ts";
 import { alertRoutes } from "./api_alerts.ts";
 import { channelRoutes } from "./api_channels.ts";
-
-/** Reads a JSON object body or throws 400. */
-async function jsonObject(req: Request): Promise<Record<string, unknown>> {
-  let body: unknown;
-  try {
-    body = await req.json();
-  } catch {
-    throw new HTTPException(400, { message: "Request body must be valid JSON" });
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new HTTPException(400, { message: "Request body must be a JSON object" });
-  }
-  return body as Record<string, unknown>;
-}
 
 /** Parses a positive integer path parameter or throws 404. */
 export function idParam(raw: string): number {

@@ -14,6 +14,7 @@ import { ChannelTestError } from "../monitor/alerts/channel_service.ts";
 import type { ChannelField } from "../monitor/alerts/channels/spec.ts";
 import { ValidationError } from "../monitor/errors.ts";
 import { jsonError } from "./errors.ts";
+import { jsonObject } from "./json.ts";
 
 const iso = (t: number) => new Date(t).toISOString();
 
@@ -60,20 +61,6 @@ function channelId(raw: string): number {
     throw new HTTPException(404, { message: `No notification channel with id ${raw}` });
   }
   return Number(raw);
-}
-
-/** Reads a JSON object body or throws 400. */
-async function jsonObject(req: Request): Promise<Record<string, unknown>> {
-  let body: unknown;
-  try {
-    body = await req.json();
-  } catch {
-    throw new HTTPException(400, { message: "Request body must be valid JSON" });
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new HTTPException(400, { message: "Request body must be a JSON object" });
-  }
-  return body as Record<string, unknown>;
 }
 
 /**

@@ -1,6 +1,7 @@
 /** JSON shapes of the API v1 (snake_case, ISO-8601 times). */
 import type { Check, Incident } from "../monitor/types.ts";
 import type { MonitorView } from "../monitor/service.ts";
+import { HTTPException } from "hono/http-exception";
 import { monitorToInput } from "../monitor/monitor_fields.ts";
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
@@ -49,4 +50,18 @@ export function incidentJson(i: Incident, now = Date.now()) {
     http_status: i.httpStatus,
     error_message: i.errorMessage,
   };
+}
+
+/** Reads a JSON object body or throws 400. */
+export async function jsonObject(req: Request): Promise<Record<string, unknown>> {
+  let body: unknown;
+  try {
+    body = await req.json();
+  } catch {
+    throw new HTTPException(400, { message: "Request body must be valid JSON" });
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new HTTPException(400, { message: "Request body must be a JSON object" });
+  }
+  return body as Record<string, unknown>;
 }
