@@ -108,6 +108,18 @@ async function seed(rt: Runtime): Promise<Map<string, number>> {
   const now = Date.now();
   const ids = new Map<string, number>();
   const random = rng(42);
+  // Notification channels first, so websites get the default one as a new monitor would.
+  await rt.channels.create({
+    kind: "slack",
+    name: "#ops-alerts",
+    is_default: true,
+    config: { url: "https://hooks.slack.com/services/T0DEMO/B0DEMO/demoSecretToken123" },
+  });
+  await rt.channels.create({
+    kind: "pagerduty",
+    name: "On-call (PagerDuty)",
+    config: { routing_key: "R0DEMOROUTINGKEY0123456789abcdef" },
+  });
   for (const d of DEMOS) {
     const m = await rt.service.create({
       name: d.name,
@@ -167,6 +179,8 @@ const config = loadConfig({ DATABASE_PATH: `${dir}/demo.db`, LOG_LEVEL: "error" 
       height: 900,
     }],
     ["settings", "/settings", { width: 1280, height: 900 }],
+    ["channel-form", "/settings/channels/new?kind=webhook", { width: 1280, height: 900 }],
+    ["add-website", "/monitors/new", { width: 1280, height: 900 }],
   ];
   for (const scheme of ["light", "dark"] as const) {
     const context = await chrome.browser.newContext({ colorScheme: scheme, deviceScaleFactor: 1 });

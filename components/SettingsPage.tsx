@@ -93,17 +93,26 @@ function EmailCard(
   );
 }
 
-function OutboxCard({ outbox, now }: { outbox: OutboxView; now: number }) {
+function OutboxCard(
+  { outbox, channels, now }: { outbox: OutboxView; channels: ChannelView[]; now: number },
+) {
   const { status, recent } = outbox;
+  // Channel rows name their channel by id: show the channel's name instead.
+  const channelNames = new Map(channels.map((c) => [String(c.id), c.name]));
+  const sending = status.enabled || channels.length > 0;
   return (
     <section class="card" aria-labelledby="outbox-title">
       <div class="card-head">
         <h2 id="outbox-title">Alert outbox</h2>
-        {status.enabled
+        {sending
           ? <span class="mini mini-up">Sending</span>
-          : <span class="mini mini-down">Disabled</span>}
+          : <span class="mini mini-down">Nothing to send to</span>}
       </div>
-      <p class="muted">{status.message}</p>
+      <p class="muted">
+        Email {status.message}
+        {channels.length > 0 &&
+          `; ${channels.length} notification channel${channels.length === 1 ? "" : "s"}`}.
+      </p>
       <dl class="stat-grid stat-grid-small">
         {Object.entries(status.counts).map(([k, n]) => (
           <div class="stat">
@@ -158,7 +167,9 @@ function OutboxCard({ outbox, now }: { outbox: OutboxView; now: number }) {
                   </td>
                   <td>{a.kind}{a.seq > 0 ? ` #${a.seq}` : ""}</td>
                   <td class="wrap-text">
-                    {a.channel === "email" ? a.target : `${a.channel}: ${a.target}`}
+                    {a.channel === "email"
+                      ? a.target
+                      : `${a.channel}: ${channelNames.get(a.target) ?? `channel ${a.target}`}`}
                   </td>
                   <td>
                     {a.status}
@@ -261,7 +272,7 @@ export function SettingsPage(props: SettingsProps) {
       </div>
       <div class="settings-grid">
         <EmailCard email={props.email} canSendTest={props.canSendTest} csrf={ctx.csrf} />
-        <OutboxCard outbox={props.outbox} now={ctx.now} />
+        <OutboxCard outbox={props.outbox} channels={props.channels} now={ctx.now} />
         <ChannelsSection channels={props.channels} kinds={props.kinds} csrf={ctx.csrf} />
       </div>
       <TokensCard tokens={props.tokens} csrf={ctx.csrf} now={ctx.now} />
