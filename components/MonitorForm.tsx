@@ -53,6 +53,8 @@ type FormField =
   }
   | { control: "number"; label: string; hint: string; placeholder?: string }
   | { control: "area"; label: string }
+  | { control: "textarea"; label: string; hint: string; rows: number; placeholder?: string }
+  | { control: "select"; label: string; hint?: string; options: readonly [string, string][] }
   | { control: "checkbox"; label: string; hint: string }
   | { control: "kind"; label: string; hint: string }
   | { control: "parent"; label: string; hint: string }
@@ -125,6 +127,45 @@ const FORM_FIELDS: Record<MonitorFieldName, FormField> = {
     label: "Ignore TLS certificate errors",
     hint: "Accept self-signed or expired certificates",
   },
+  http_method: {
+    control: "select",
+    label: "Method",
+    options: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].map((m) => [m, m]),
+  },
+  user_agent: { control: "text", label: "User-Agent", hint: "Sent with every check" },
+  http_headers: {
+    control: "textarea",
+    label: "Request headers",
+    hint: "One per line: Name: value",
+    rows: 3,
+    placeholder: "Accept: application/json",
+  },
+  http_body: {
+    control: "textarea",
+    label: "Request body",
+    hint: "Sent as typed; not with GET or HEAD. Set a Content-Type header for it",
+    rows: 3,
+  },
+  auth: {
+    control: "select",
+    label: "Authentication",
+    options: [["none", "None"], ["basic", "Basic (user and password)"], ["bearer", "Bearer token"]],
+  },
+  auth_user: { control: "text", label: "User", hint: "For basic auth" },
+  auth_secret: {
+    control: "text",
+    type: "password",
+    label: "Password or token",
+    hint: "Never shown again: leave it as it is or empty to keep the stored one",
+  },
+  assertions: {
+    control: "textarea",
+    label: "Assertions",
+    hint:
+      'Checked after the status matched, one per line: body contains Welcome · body !contains Error · body ~ /ok|fine/i · $.status == "ok" · $.items[0].id exists · $.count >= 1 · header content-type contains json · time < 500. A failed one is DOWN (assertion failed)',
+    rows: 4,
+    placeholder: 'body contains Welcome\n$.status == "ok"',
+  },
 };
 
 /** The form's fieldsets and the fields in each, in order. */
@@ -134,6 +175,20 @@ const SECTIONS = [
     grid: "grid-2",
     fields: ["name", "url", "kind", "expected_status", "parent_id"],
   },
+  {
+    legend: "HTTP request",
+    grid: "grid-2",
+    fields: [
+      "http_method",
+      "user_agent",
+      "http_headers",
+      "http_body",
+      "auth",
+      "auth_user",
+      "auth_secret",
+    ],
+  },
+  { legend: "Assertions", grid: null, fields: ["assertions"] },
   {
     legend: "Timing",
     grid: "grid-3",
@@ -199,6 +254,29 @@ function FormControl(
       );
     case "area":
       return <AreaInput name={name} label={f.label} values={v} errors={e} />;
+    case "textarea":
+      return (
+        <Field name={name} label={f.label} errors={e} hint={f.hint}>
+          <textarea
+            {...controlAttrs(name, e, true)}
+            rows={f.rows}
+            placeholder={f.placeholder}
+            spellcheck={false}
+          >
+            {v[name] ?? ""}
+          </textarea>
+        </Field>
+      );
+    case "select":
+      return (
+        <Field name={name} label={f.label} errors={e} hint={f.hint}>
+          <select {...controlAttrs(name, e, Boolean(f.hint))}>
+            {f.options.map(([value, text]) => (
+              <option value={value} selected={v[name] === value}>{text}</option>
+            ))}
+          </select>
+        </Field>
+      );
     case "checkbox":
       return <Checkbox name={name} label={f.label} hint={f.hint} values={v} errors={e} />;
     case "kind":

@@ -10,6 +10,7 @@ export const ERROR_LABELS: Record<ErrorKind, string> = {
   tls: "TLS error",
   connection_reset: "Connection reset",
   network: "Network error",
+  assertion: "Assertion failed",
 };
 
 /** Short cause words for the overview's narrow result column (the full message is a tooltip). */
@@ -21,6 +22,7 @@ export const ERROR_SHORT_LABELS: Record<ErrorKind, string> = {
   tls: "TLS",
   connection_reset: "Reset",
   network: "Network",
+  assertion: "Assertion",
 };
 
 /** Status words shown next to the colour, so colour is never the only signal. */

@@ -16,6 +16,7 @@ const LABELS: Record<ErrorKind, string> = {
   tls: "TLS error",
   connection_reset: "Connection reset",
   network: "Network error",
+  assertion: "Assertion failed",
 };
 
 // Order matters: the first match wins. Error text is the only stable key (fetch's `cause` has no

@@ -16,6 +16,7 @@ import {
   type MonitorFieldSpec,
 } from "./store/field_registry.ts";
 import { normalizeExpectedStatus } from "./expected_status.ts";
+import { formatAssertions, parseAssertions } from "./assertions.ts";
 import { isEmailAddress } from "./config.ts";
 
 export {
@@ -62,10 +63,28 @@ export const LIMITS: { readonly [S in IntSpec as S["api"]]: readonly [number, nu
     ),
   ) as { readonly [S in IntSpec as S["api"]]: readonly [number, number] };
 
-/** Converts a stored monitor back to API input (for PATCH merges, edit forms and API JSON). */
+/** What a stored secret is shown as: never the secret itself. */
+export const SECRET_MASK = "••••";
+
+/**
+ * A secret as the API and the form show it: "" when there is none, else `••••` followed by its
+ * last 2 characters when it is at least 8 long (so short ones give nothing away). Sending the
+ * mask back keeps the stored secret.
+ */
+export function maskSecret(secret: string): string {
+  if (secret === "") return "";
+  return secret.length >= 8 ? SECRET_MASK + secret.slice(-2) : SECRET_MASK;
+}
+
+/**
+ * Converts a stored monitor back to API input (for PATCH merges, edit forms and API JSON).
+ * Secrets come out masked; `validateMonitor()` keeps the stored one when the mask comes back.
+ */
 export function monitorToInput(m: Monitor): MonitorInput {
   const out: MonitorInput = {};
-  for (const f of MONITOR_FIELD_SPECS) out[f.api] = m[f.prop];
+  for (const f of MONITOR_FIELD_SPECS) {
+    out[f.api] = f.kind.type === "secret" ? maskSecret(m[f.prop] as string) : m[f.prop];
+  }
   return out;
 }
 
@@ -252,6 +271,68 @@ export function parseTarget(
   return { value: { url, kind: "http" } };
 }
 
+/** HTTP header names (RFC 9110 tokens). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Headers a monitor may not set: the probe owns them, or `auth` does (and masks it). */
+const RESERVED_HEADERS: Record<string, string> = {
+  authorization: "Set credentials with auth, so they stay masked",
+  "user-agent": "Use the User-Agent field",
+  host: "The host comes from the URL",
+  "content-length": "The probe sets Content-Length",
+  "transfer-encoding": "The probe sets Transfer-Encoding",
+  connection: "The probe manages the connection",
+};
+
+/**
+ * Parses request headers: text with one `Name: value` per line (or a list of such lines).
+ * Normalised to trimmed lines joined by "\n"; blank is null.
+ */
+export function parseHeaders(v: unknown, maxLength: number, maxCount: number): Parsed<string> {
+  if (isBlank(v) || (Array.isArray(v) && v.length === 0)) return null;
+  const lines = Array.isArray(v) ? v : typeof v === "string" ? v.split(/\r?\n/) : null;
+  if (!lines || lines.some((l) => typeof l !== "string")) {
+    return { error: "Must be lines of Name: value" };
+  }
+  const out: string[] = [];
+  for (const [i, raw] of (lines as string[]).entries()) {
+    const line = raw.trim();
+    if (line === "") continue;
+    const where = lines.length > 1 ? `Line ${i + 1}: ` : "";
+    const colon = line.indexOf(":");
+    if (colon < 1) return { error: `${where}Must be Name: value` };
+    const name = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    if (!HEADER_NAME.test(name)) return { error: `${where}Not a valid header name` };
+    if (hasControlChars(value)) return { error: `${where}${CONTROL_CHARS_MESSAGE}` };
+    const reserved = RESERVED_HEADERS[name.toLowerCase()];
+    if (reserved) return { error: `${where}${name} cannot be set here: ${reserved}` };
+    out.push(`${name}: ${value}`);
+  }
+  if (out.length > maxCount) return { error: `At most ${maxCount} headers` };
+  const text = out.join("\n");
+  if (text.length > maxLength) return { error: `At most ${maxLength} characters` };
+  return out.length ? { value: text } : null;
+}
+
+/** Headers text (as stored) → name/value pairs. */
+export function headerPairs(text: string): [string, string][] {
+  return text.split("\n").filter((l) => l !== "").map((l) => {
+    const colon = l.indexOf(":");
+    return [l.slice(0, colon).trim(), l.slice(colon + 1).trim()];
+  });
+}
+
+/** Parses raw text kept as typed (line endings normalised to "\n"); only NUL is refused. */
+export function parseRawText(v: unknown, maxLength: number): Parsed<string> {
+  if (v === undefined || v === null || v === "") return null;
+  if (typeof v !== "string") return { error: "Must be text" };
+  if (v.includes("\0")) return { error: "Must not contain NUL characters" };
+  const s = v.replace(/\r\n?/g, "\n");
+  if (s.length > maxLength) return { error: `At most ${maxLength} characters` };
+  return { value: s };
+}
+
 /** Parses a value of a field of kind `kind` on its own (no cross-field rules). */
 export function parseByKind(kind: FieldKind, v: unknown, required = false): Parsed<unknown> {
   switch (kind.type) {
@@ -273,13 +354,25 @@ export function parseByKind(kind: FieldKind, v: unknown, required = false): Pars
       return parseReference(v);
     case "ids":
       return parseIds(v, kind.maxCount);
+    case "headers":
+      return parseHeaders(v, kind.maxLength, kind.maxCount);
+    case "body":
+      return parseRawText(v, kind.maxLength);
+    case "secret":
+      return parseText(v, kind.maxLength);
+    case "assertions":
+      return parseAssertions(typeof v === "string" && v.trim() === "" ? [] : v);
   }
 }
 
 // ---- Dashboard form -------------------------------------------------------------------------
 
-/** A field value as the form shows it: lists one per line, null as empty, booleans "true"/"false". */
-function formString(v: unknown): string {
+/**
+ * A field value as the form shows it: lists one per line (assertions in their line syntax), null
+ * as empty, booleans "true"/"false".
+ */
+function formString(v: unknown, kind?: FieldKind): string {
+  if (kind?.type === "assertions" && Array.isArray(v)) return formatAssertions(v);
   return Array.isArray(v) ? v.join("\n") : v === null || v === undefined ? "" : String(v);
 }
 
@@ -287,14 +380,16 @@ function formString(v: unknown): string {
 export function monitorFormValues(m: Monitor): Record<string, string> {
   const input = monitorToInput(m);
   const out: Record<string, string> = {};
-  for (const f of MONITOR_FIELDS) out[f] = formString(input[f]);
+  for (const f of MONITOR_FIELD_SPECS) out[f.api] = formString(input[f.api], f.kind);
   return out;
 }
 
 /** Form values for a new monitor: the defaults, empty where a field has none. */
 export function newMonitorFormValues(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of MONITOR_FIELD_SPECS) out[f.api] = formString("default" in f ? f.default : "");
+  for (const f of MONITOR_FIELD_SPECS) {
+    out[f.api] = formString("default" in f ? f.default : "", f.kind);
+  }
   return out;
 }
 

@@ -9,7 +9,7 @@ import type {
 } from "./types.ts";
 import type { Store } from "./store/store.ts";
 import { initialState, type Period, type Rollup } from "./store/records.ts";
-import { parseReference } from "./monitor_fields.ts";
+import { headerPairs, parseReference } from "./monitor_fields.ts";
 import { CheckRecorder, type RecordedCheck } from "./recorder.ts";
 import { type MonitorInput, monitorToInput, validateMonitor } from "./validate.ts";
 import { NotFoundError, StaleCheckError, ValidationError } from "./errors.ts";
@@ -229,6 +229,16 @@ export class MonitorService {
         expectedStatus: monitor.expectedStatus,
         ignoreTlsErrors: monitor.ignoreTlsErrors,
         maxRedirects: monitor.maxRedirects,
+        method: monitor.httpMethod,
+        headers: headerPairs(monitor.httpHeaders),
+        body: monitor.httpBody === "" ? null : monitor.httpBody,
+        auth: monitor.auth === "basic"
+          ? { type: "basic", user: monitor.authUser, secret: monitor.authSecret }
+          : monitor.auth === "bearer"
+          ? { type: "bearer", secret: monitor.authSecret }
+          : null,
+        userAgent: monitor.userAgent,
+        assertions: monitor.assertions,
       };
       // A probe cut short by shutdown says nothing about the target: guardProbe rejects and
       // nothing is recorded. One that outlives its timeout is recorded as a timeout.

@@ -11,7 +11,32 @@ export type ErrorKind =
   | "dns"
   | "tls"
   | "connection_reset"
-  | "network";
+  | "network"
+  /** The status matched, but an assertion over the response failed (`monitor/assertions.ts`). */
+  | "assertion";
+
+/** HTTP methods a monitor can send. */
+export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+
+/** How an http monitor authenticates. */
+export type AuthKind = "none" | "basic" | "bearer";
+
+/** Comparison operators of a JSON path assertion. */
+export type JsonPathOp = "exists" | "==" | "!=" | "<" | "<=" | ">" | ">=";
+
+/** A JSON value as an assertion compares it. */
+export type JsonValue = string | number | boolean | null;
+
+/** One check over a response whose status matched (see `monitor/assertions.ts`). */
+export type Assertion =
+  | { type: "body_contains"; value: string }
+  | { type: "body_not_contains"; value: string }
+  /** `flags` is a subset of "imsu". */
+  | { type: "body_regex"; pattern: string; flags?: string }
+  /** `value` is absent exactly when `op` is "exists". */
+  | { type: "json_path"; path: string; op: JsonPathOp; value?: JsonValue }
+  | { type: "header"; name: string; op: "==" | "contains"; value: string }
+  | { type: "response_time_ms"; max: number };
 
 /** The persisted health state; `paused` is derived from `active = false`. */
 export type HealthState = "up" | "down" | "pending";
@@ -29,7 +54,25 @@ export interface ProbeTarget {
   ignoreTlsErrors: boolean;
   /** 0 disables redirect following; 3xx is then compared with the expected status. */
   maxRedirects: number;
+  /** HTTP method (default GET). */
+  method?: HttpMethod;
+  /** Extra request headers, in order. */
+  headers?: [string, string][];
+  /** Request body (methods other than GET and HEAD). */
+  body?: string | null;
+  /** Authentication sent with the request; dropped on a redirect to another origin. */
+  auth?:
+    | { type: "basic"; user: string; secret: string }
+    | { type: "bearer"; secret: string }
+    | null;
+  /** The User-Agent header (default {@link DEFAULT_USER_AGENT}). */
+  userAgent?: string;
+  /** Checked over the bounded response once the status matched. */
+  assertions?: Assertion[];
 }
+
+/** The User-Agent a probe sends unless the monitor sets another. */
+export const DEFAULT_USER_AGENT = "ServerHealthChecker/1.0";
 
 /** The outcome of one probe. A down target is data, never an exception. */
 export interface ProbeResult {
@@ -73,6 +116,18 @@ export interface Monitor {
   maxRedirects: number;
   /** Re-send a DOWN alert every N minutes while still down; null = never. */
   reminderIntervalMin: number | null;
+  httpMethod: HttpMethod;
+  /** Extra request headers, one `Name: value` per line ("" = none). */
+  httpHeaders: string;
+  /** Request body ("" = none). */
+  httpBody: string;
+  auth: AuthKind;
+  /** Basic auth user name ("" unless auth is basic). */
+  authUser: string;
+  /** Basic password or bearer token ("" when auth is none); never shown back in full. */
+  authSecret: string;
+  userAgent: string;
+  assertions: Assertion[];
   createdAt: number;
   updatedAt: number;
 }

@@ -9,7 +9,9 @@ import type { MonitorFields } from "./store/records.ts";
 import {
   DEFAULTS,
   fieldSpec,
+  isBlank,
   isMonitorField,
+  maskSecret,
   MONITOR_FIELD_SPECS,
   MONITOR_FIELDS,
   type MonitorFieldName,
@@ -20,7 +22,9 @@ import {
   parseIds,
   parseReference,
   parseTarget,
+  parseText,
   parseWholeNumber,
+  SECRET_MASK,
   unknownFieldErrors,
 } from "./monitor_fields.ts";
 
@@ -151,12 +155,29 @@ export function validateMonitor(
     } else fields.channelIds = channels.value;
   }
 
+  // auth_secret: left out, empty or sent back masked keeps the stored one (it is never shown).
+  const stored = ctx.existing?.authSecret ?? "";
+  const givenSecret = input.auth_secret;
+  if (isBlank(givenSecret) || (stored !== "" && givenSecret === maskSecret(stored))) {
+    fields.authSecret = stored;
+  } else if (typeof givenSecret === "string" && givenSecret.trim().startsWith(SECRET_MASK)) {
+    errors.auth_secret = "Type the secret itself, not its mask";
+  } else {
+    fields.authSecret = take(
+      "auth_secret",
+      parseText(givenSecret, fieldSpec("auth_secret").kind.maxLength),
+      "",
+    );
+  }
+
   // Every other field on its own: its kind's parser, or its default when left out.
   for (const f of MONITOR_FIELD_SPECS) {
     if (f.prop in fields) continue;
     const parsed = parseByKind(f.kind, input[f.api], "required" in f && f.required);
     fields[f.prop] = take(f.api, parsed, "default" in f ? f.default : undefined);
   }
+
+  httpOptionRules(fields as MonitorFields, errors);
 
   if (Object.keys(errors).length === 0) {
     const inOrder: Record<string, unknown> = {};
@@ -169,4 +190,60 @@ export function validateMonitor(
   }
   for (const key of MONITOR_FIELDS) if (key in errors) ordered[key] = errors[key];
   return { errors: ordered };
+}
+
+/** HTTP request options that a monitor can change from their defaults. */
+const HTTP_OPTIONS = [
+  "http_method",
+  "http_headers",
+  "http_body",
+  "auth",
+  "user_agent",
+  "assertions",
+] as const satisfies readonly MonitorFieldName[];
+
+/** Methods that send no body. */
+const BODYLESS_METHODS = new Set(["GET", "HEAD"]);
+
+/**
+ * The rules between the HTTP request options: tcp monitors keep every default, a body needs a
+ * method that has one, and auth needs its credentials (which are cleared when auth is none).
+ */
+function httpOptionRules(fields: MonitorFields, errors: Record<string, string>): void {
+  if (fields.kind === "tcp") {
+    for (const name of HTTP_OPTIONS) {
+      const spec = fieldSpec(name);
+      const value = fields[spec.prop];
+      const isDefault = JSON.stringify(value) === JSON.stringify(spec.default);
+      if (!errors[name] && !isDefault) {
+        errors[name] = "Only for http monitors: a tcp check opens a connection and sends nothing";
+      }
+    }
+    fields.authUser = "";
+    fields.authSecret = "";
+    return;
+  }
+  if (!errors.http_body && !errors.http_method && fields.httpBody !== "") {
+    if (BODYLESS_METHODS.has(fields.httpMethod)) {
+      errors.http_body =
+        `A ${fields.httpMethod} request has no body: pick POST, PUT, PATCH, DELETE or OPTIONS`;
+    }
+  }
+  if (errors.auth) return;
+  if (fields.auth === "none") {
+    fields.authUser = "";
+    fields.authSecret = "";
+    return;
+  }
+  if (fields.auth === "basic") {
+    if (!errors.auth_user && fields.authUser === "") errors.auth_user = "Required for basic auth";
+    else if (fields.authUser.includes(":")) errors.auth_user = "Must not contain a colon";
+  } else fields.authUser = "";
+  if (!errors.auth_secret && fields.authSecret === "") {
+    errors.auth_secret = fields.auth === "basic"
+      ? "Required for basic auth: the password"
+      : "Required for bearer auth: the token";
+  } else if (!errors.auth_secret && fields.auth === "bearer" && /\s/.test(fields.authSecret)) {
+    errors.auth_secret = "A bearer token has no spaces";
+  }
 }

@@ -68,6 +68,7 @@ const SHORT_CAUSE: Record<ErrorKind, string> = {
   tls: "TLS error",
   connection_reset: "connection reset",
   network: "network error",
+  assertion: "assertion failed",
 };
 
 const REASONS: Record<number, string> = {
@@ -127,6 +128,8 @@ export function causeInWords(
       return "The connection was dropped before a complete response arrived.";
     case "network":
       return "A network error prevented the check from completing.";
+    case "assertion":
+      return "The server answered with the expected status, but the response failed one of the monitor's assertions (its content, a header or the response time).";
   }
 }
 

@@ -23,14 +23,14 @@
  * 5. only if the field has a rule involving other fields: explicit code in `validateMonitor()`.
  * Plus documentation (README "JSON API v1") and tests that list fields on purpose.
  */
-import type { Monitor } from "../types.ts";
+import { DEFAULT_USER_AGENT, type Monitor } from "../types.ts";
 
 /** The writable fields of a monitor (everything but id and timestamps). */
 export type MonitorFields = Omit<Monitor, "id" | "createdAt" | "updatedAt">;
 
 /**
- * How a field is parsed from input, stored and shown. Storage: `bool` is an INTEGER 0/1, `emails`
- * and `ids` a JSON array in TEXT, everything else the value itself.
+ * How a field is parsed from input, stored and shown. Storage: `bool` is an INTEGER 0/1, `emails`,
+ * `ids` and `assertions` a JSON array in TEXT, everything else the value itself.
  */
 export type FieldKind =
   /** Free text, trimmed; control characters refused. */
@@ -50,7 +50,20 @@ export type FieldKind =
   /** The id of another monitor; checked by `validateMonitor()`. */
   | { type: "reference" }
   /** Ids of notification channels, stored as a JSON array in TEXT; checked by `validateMonitor()`. */
-  | { type: "ids"; maxCount: number };
+  | { type: "ids"; maxCount: number }
+  /** Request headers, one `Name: value` per line, stored as that text. */
+  | { type: "headers"; maxLength: number; maxCount: number }
+  /** Raw text kept as typed (line breaks allowed), e.g. a request body. */
+  | { type: "body"; maxLength: number }
+  /** A credential: never shown back in full (see `maskSecret()`); parsed by `validateMonitor()`. */
+  | { type: "secret"; maxLength: number }
+  /** A list of response assertions (`monitor/assertions.ts`), stored as a JSON array in TEXT. */
+  | { type: "assertions" };
+
+/** Whether a kind is stored as JSON in a TEXT column. */
+export function isJsonKind(kind: FieldKind): boolean {
+  return kind.type === "emails" || kind.type === "ids" || kind.type === "assertions";
+}
 
 /** One registry entry. */
 export interface FieldSpec<
@@ -199,6 +212,63 @@ export const MONITOR_FIELD_SPECS = [
     column: "reminder_interval_min",
     kind: { type: "int", min: 5, max: 10_080 },
     default: null,
+  }),
+  field({
+    api: "http_method",
+    prop: "httpMethod",
+    column: "http_method",
+    kind: { type: "enum", values: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] },
+    default: "GET",
+  }),
+  field({
+    api: "http_headers",
+    prop: "httpHeaders",
+    column: "http_headers",
+    kind: { type: "headers", maxLength: 8192, maxCount: 50 },
+    default: "",
+  }),
+  field({
+    api: "http_body",
+    prop: "httpBody",
+    column: "http_body",
+    kind: { type: "body", maxLength: 65_536 },
+    default: "",
+  }),
+  field({
+    api: "auth",
+    prop: "auth",
+    column: "auth",
+    kind: { type: "enum", values: ["none", "basic", "bearer"] },
+    default: "none",
+  }),
+  field({
+    api: "auth_user",
+    prop: "authUser",
+    column: "auth_user",
+    kind: { type: "text", maxLength: 200 },
+    default: "",
+  }),
+  field({
+    api: "auth_secret",
+    prop: "authSecret",
+    column: "auth_secret",
+    kind: { type: "secret", maxLength: 4096 },
+    default: "",
+    derived: "kept when left out, empty or sent back masked",
+  }),
+  field({
+    api: "user_agent",
+    prop: "userAgent",
+    column: "user_agent",
+    kind: { type: "text", maxLength: 500 },
+    default: DEFAULT_USER_AGENT,
+  }),
+  field({
+    api: "assertions",
+    prop: "assertions",
+    column: "assertions",
+    kind: { type: "assertions" },
+    default: [],
   }),
 ] as const;
 

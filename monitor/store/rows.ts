@@ -3,7 +3,7 @@
  * 0/1 in SQLite and booleans in PostgreSQL; everything else arrives as the same JS value.
  */
 import type { Check, ErrorKind, HealthState, Incident, Monitor, MonitorState } from "../types.ts";
-import { MONITOR_FIELD_SPECS } from "./field_registry.ts";
+import { isJsonKind, MONITOR_FIELD_SPECS } from "./field_registry.ts";
 import type {
   AlertKind,
   AlertRow,
@@ -114,7 +114,7 @@ export function rowToMonitor(r: Row): Monitor {
     const v = r[f.column];
     m[f.prop] = f.kind.type === "bool"
       ? bool(v)
-      : (f.kind.type === "emails" || f.kind.type === "ids")
+      : isJsonKind(f.kind)
       ? JSON.parse(v as string)
       : v ?? null;
   }

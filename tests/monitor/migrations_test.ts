@@ -42,6 +42,18 @@ function v5Alert({ recipient, ...rest }: Record<string, unknown>) {
   return { ...rest, channel: "email", target: recipient };
 }
 
+/** The monitors columns migration 7 adds, with the value every existing monitor gets. */
+const V7_MONITOR = {
+  http_method: "GET",
+  http_headers: "",
+  http_body: "",
+  auth: "none",
+  auth_user: "",
+  auth_secret: "",
+  user_agent: "ServerHealthChecker/1.0",
+  assertions: "[]",
+};
+
 /** The columns alerts has since migration 5 (recipient → channel, target). */
 const ALERT_COLUMNS = [
   "id",
@@ -244,8 +256,9 @@ Deno.test("migration 4 upgrades a populated version-3 database without losing or
     assert.equal(pragma(db, "foreign_keys"), 1, "enforcement is back on after the rebuild");
     assert.equal(pragma(db, "integrity_check"), "ok");
     assert.deepEqual(db.prepare("PRAGMA foreign_key_check").all(), []);
-    // Migration 6 (notification channels) adds monitors.channel_ids, empty for every monitor.
-    const v6Monitor = (r: Record<string, unknown>) => ({ ...r, channel_ids: "[]" });
+    // Migration 6 (notification channels) adds monitors.channel_ids, empty for every monitor;
+    // migration 7 the HTTP request options and assertions, at their defaults.
+    const v6Monitor = (r: Record<string, unknown>) => ({ ...r, channel_ids: "[]", ...V7_MONITOR });
     for (const t of TABLES) {
       const want = t === "alerts"
         ? before[t].map(v5Alert)
@@ -258,7 +271,9 @@ Deno.test("migration 4 upgrades a populated version-3 database without losing or
     const { indexes, columns: { alerts: alertColumns, ...withChannels } } = shape(db);
     const columns = {
       ...withChannels,
-      monitors: withChannels.monitors.filter((c) => c.name !== "channel_ids"),
+      monitors: withChannels.monitors.filter((c) =>
+        c.name !== "channel_ids" && !Object.hasOwn(V7_MONITOR, String(c.name))
+      ),
     };
     const { alerts: _, ...columnsBefore } = shapeBefore.columns;
     assert.deepEqual({ indexes, columns }, {

@@ -3,6 +3,7 @@
  * the API JSON, the form and the fixtures all follow it.
  */
 import assert from "node:assert/strict";
+import { isDeepStrictEqual } from "node:util";
 import { openDb } from "../../monitor/store/sqlite/db.ts";
 import {
   getMonitor,
@@ -60,13 +61,44 @@ function sample(): Monitor {
   });
 }
 
+/**
+ * An http monitor whose HTTP request options and assertions differ from their defaults (a tcp
+ * monitor such as `sample()` refuses them). Together the two samples cover every field.
+ */
+function sampleHttp(): Monitor {
+  return fakeMonitor({
+    id: 3,
+    name: "Shop web",
+    kind: "http",
+    url: "https://shop.example.com/health",
+    httpMethod: "POST",
+    httpHeaders: "Accept: application/json\nX-Env: prod",
+    httpBody: '{"ping": 1}\n',
+    auth: "basic",
+    authUser: "probe",
+    authSecret: "s3cret-pass",
+    userAgent: "ShopProbe/2",
+    assertions: [
+      { type: "body_contains", value: "Welcome" },
+      { type: "body_not_contains", value: "Error" },
+      { type: "body_regex", pattern: "ok|fine", flags: "i" },
+      { type: "json_path", path: "$.items[0].id", op: "exists" },
+      { type: "json_path", path: "$.status", op: "==", value: "ok" },
+      { type: "header", name: "content-type", op: "contains", value: "json" },
+      { type: "response_time_ms", max: 500 },
+    ],
+    createdAt: 5,
+    updatedAt: 6,
+  });
+}
+
 function writable(m: Monitor): MonitorFields {
   const { id: _id, createdAt: _c, updatedAt: _u, ...rest } = m;
   return rest;
 }
 
-function fieldsOf(input: MonitorInput): MonitorFields {
-  const r = validateMonitor(input, ctx);
+function fieldsOf(input: MonitorInput, existing?: Monitor): MonitorFields {
+  const r = validateMonitor(input, { ...ctx, existing });
   assert.equal(r.errors, undefined, JSON.stringify(r.errors));
   return r.fields!;
 }
@@ -89,15 +121,23 @@ Deno.test("the registry names every Monitor field once, with distinct API names 
 });
 
 Deno.test("every field round-trips: monitor → API input → validate → store row → monitor", () => {
-  const m = sample();
   for (const f of MONITOR_FIELD_SPECS) {
-    if ("default" in f) assert.notDeepEqual(m[f.prop], f.default, `${f.api} is at its default`);
+    if ("default" in f) {
+      assert.ok(
+        [sample(), sampleHttp()].some((m) => !isDeepStrictEqual(m[f.prop], f.default)),
+        `${f.api} is at its default in both samples`,
+      );
+    }
   }
-  // Through the API: JSON out, JSON in (as a PATCH merge would).
+  for (const m of [sample(), sampleHttp()]) roundTrip(m);
+});
+
+function roundTrip(m: Monitor) {
+  // Through the API: JSON out, JSON in (as a PATCH merge would; the secret comes back masked).
   const input = JSON.parse(JSON.stringify(monitorToInput(m)));
   assert.deepEqual(Object.keys(input), MONITOR_FIELDS);
   assert.deepEqual(unknownFieldErrors(input), {});
-  const fields = fieldsOf(input);
+  const fields = fieldsOf(input, m);
   assert.deepEqual(fields, writable(m));
 
   // Through the store's mapping, and through a real database.
@@ -113,13 +153,14 @@ Deno.test("every field round-trips: monitor → API input → validate → store
   } finally {
     db.close();
   }
-});
+}
 
 Deno.test("every field round-trips through the form: monitor → form strings → post → validate", () => {
-  const m = sample();
-  const values = monitorFormValues(m);
-  assert.deepEqual(Object.keys(values), MONITOR_FIELDS);
-  assert.deepEqual(fieldsOf(postedFormValues(values)), writable(m));
+  for (const m of [sample(), sampleHttp()]) {
+    const values = monitorFormValues(m);
+    assert.deepEqual(Object.keys(values), MONITOR_FIELDS);
+    assert.deepEqual(fieldsOf(postedFormValues(values), m), writable(m));
+  }
 });
 
 Deno.test("a new monitor's form values are the registry defaults and validate to them", () => {
@@ -152,8 +193,8 @@ Deno.test("the store writes exactly the registry's columns, and the table has no
   }
 });
 
-Deno.test("the API JSON shows every registry field", () => {
-  const m = sample();
+Deno.test("the API JSON shows every registry field, secrets masked", () => {
+  const m = sampleHttp();
   const json = monitorJson(
     {
       monitor: m,
@@ -163,8 +204,10 @@ Deno.test("the API JSON shows every registry field", () => {
     } as unknown as Parameters<typeof monitorJson>[0],
   );
   for (const f of MONITOR_FIELD_SPECS) {
-    assert.deepEqual((json as Record<string, unknown>)[f.api], m[f.prop], f.api);
+    const expected = f.kind.type === "secret" ? "••••ss" : m[f.prop];
+    assert.deepEqual((json as Record<string, unknown>)[f.api], expected, f.api);
   }
+  assert.ok(!JSON.stringify(json).includes("s3cret"));
 });
 
 Deno.test("the form renders one labelled control for every registry field", async () => {

@@ -51,6 +51,14 @@ Deno.test("validateMonitor() applies the documented defaults", () => {
     ignoreTlsErrors: false,
     maxRedirects: DEFAULTS.max_redirects,
     reminderIntervalMin: null,
+    httpMethod: "GET",
+    httpHeaders: "",
+    httpBody: "",
+    auth: "none",
+    authUser: "",
+    authSecret: "",
+    userAgent: "ServerHealthChecker/1.0",
+    assertions: [],
   });
 });
 

@@ -26,7 +26,7 @@
  *   },
  *   "cause": {
  *     "error_kind": "unexpected_status", // timeout | unexpected_status | connection_refused |
- *                                        // dns | tls | connection_reset | network
+ *                                        // dns | tls | connection_reset | network | assertion
  *     "http_status": 502,            // null when there was no HTTP answer
  *     "message": "HTTP 502 Bad Gateway, expected 200", // the raw error
  *     "summary": "The server answered HTTP 502 Bad Gateway; expected 200.",

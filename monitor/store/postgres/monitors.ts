@@ -1,7 +1,7 @@
 /** The monitors table: rows ↔ `Monitor`, mapped by the field registry (../field_registry.ts). */
 import type { Monitor } from "../../types.ts";
 import type { Q } from "./db.ts";
-import { MONITOR_FIELD_SPECS, type MonitorFields } from "../field_registry.ts";
+import { isJsonKind, MONITOR_FIELD_SPECS, type MonitorFields } from "../field_registry.ts";
 import { rowToMonitor } from "../rows.ts";
 
 /** The monitors columns written from `MonitorFields`, in registry order. */
@@ -13,7 +13,7 @@ export function monitorValues(f: MonitorFields): (string | number | boolean | nu
     const v = f[spec.prop];
     return spec.kind.type === "bool"
       ? Boolean(v)
-      : (spec.kind.type === "emails" || spec.kind.type === "ids")
+      : isJsonKind(spec.kind)
       ? JSON.stringify(v)
       : (v as string | number | null) ?? null;
   });

@@ -364,6 +364,23 @@ CREATE TABLE channels (
 ALTER TABLE monitors ADD COLUMN channel_ids TEXT NOT NULL DEFAULT '[]';
 `,
   },
+  {
+    version: 7,
+    name: "http request options and assertions",
+    sql: `
+-- HTTP request options of http monitors (tcp monitors keep the defaults).
+ALTER TABLE monitors ADD COLUMN http_method TEXT NOT NULL DEFAULT 'GET';
+ALTER TABLE monitors ADD COLUMN http_headers TEXT NOT NULL DEFAULT '';
+ALTER TABLE monitors ADD COLUMN http_body TEXT NOT NULL DEFAULT '';
+ALTER TABLE monitors ADD COLUMN auth TEXT NOT NULL DEFAULT 'none';
+ALTER TABLE monitors ADD COLUMN auth_user TEXT NOT NULL DEFAULT '';
+-- A basic password or bearer token, in clear (the probe sends it); never shown back in full.
+ALTER TABLE monitors ADD COLUMN auth_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE monitors ADD COLUMN user_agent TEXT NOT NULL DEFAULT 'ServerHealthChecker/1.0';
+-- Response assertions: a JSON array of objects (monitor/assertions.ts).
+ALTER TABLE monitors ADD COLUMN assertions TEXT NOT NULL DEFAULT '[]';
+`,
+  },
 ];
 
 const userVersion = (db: DatabaseSync) =>

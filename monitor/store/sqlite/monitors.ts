@@ -2,7 +2,7 @@
 import type { Monitor } from "../../types.ts";
 import type { Db } from "./db.ts";
 import { stmt } from "./statements.ts";
-import { MONITOR_FIELD_SPECS, type MonitorFields } from "../field_registry.ts";
+import { isJsonKind, MONITOR_FIELD_SPECS, type MonitorFields } from "../field_registry.ts";
 import { rowToMonitor } from "../rows.ts";
 
 export type { MonitorFields } from "../field_registry.ts";
@@ -19,7 +19,7 @@ export function monitorToRow(f: MonitorFields): Row {
     const v = f[spec.prop];
     row[spec.column] = spec.kind.type === "bool"
       ? (v ? 1 : 0)
-      : (spec.kind.type === "emails" || spec.kind.type === "ids")
+      : isJsonKind(spec.kind)
       ? JSON.stringify(v)
       : v;
   }
