@@ -202,7 +202,7 @@ const SECTIONS = [
     ],
   },
   { legend: "Alerts", grid: "grid-2", fields: ["alert_emails", "recovery_emails"] },
-  { legend: "Notification channels", grid: null, fields: ["channel_ids"] },
+  { legend: "Chat, push and paging", grid: null, fields: ["channel_ids"] },
   { legend: "Options", grid: null, fields: ["active", "ignore_tls_errors"] },
 ] as const satisfies readonly {
   legend: string;
