@@ -69,7 +69,8 @@ const FORM_FIELDS: Record<MonitorFieldName, FormField> = {
     required: true,
     type: "url",
     placeholder: "https://example.com/health",
-    hint: "http:// or https:// URL, or tcp://host:port for a port check",
+    hint:
+      "http:// or https:// URL, tcp://host:port for a port check, or dns://name?type=A for a DNS lookup (options: type A, AAAA, CNAME, MX, TXT or NS; server=ip:port; expect=value)",
   },
   kind: { control: "kind", label: "Kind", hint: "Must match the URL's scheme" },
   expected_status: {
@@ -283,8 +284,9 @@ function FormControl(
       return (
         <Field name={name} label={f.label} errors={e} hint={f.hint}>
           <select {...controlAttrs(name, e, true)}>
-            <option value="http" selected={v[name] !== "tcp"}>HTTP(S)</option>
+            <option value="http" selected={v[name] !== "tcp" && v[name] !== "dns"}>HTTP(S)</option>
             <option value="tcp" selected={v[name] === "tcp"}>TCP port</option>
+            <option value="dns" selected={v[name] === "dns"}>DNS lookup</option>
           </select>
         </Field>
       );

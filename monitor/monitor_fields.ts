@@ -7,7 +7,8 @@
  * Cross-field rules (URL ↔ kind, timeout ≤ interval, retry interval defaulting to the interval,
  * parent rules) are explicit code in `validateMonitor()`, which uses these parsers.
  */
-import type { Monitor } from "./types.ts";
+import type { Monitor, MonitorKind } from "./types.ts";
+import { formatDnsUrl, parseDnsUrl } from "./dns_target.ts";
 import {
   type FieldKind,
   MONITOR_FIELD_SPECS,
@@ -233,14 +234,18 @@ export function parseReference(v: unknown): Parsed<number> {
 /** Anything a URL must not contain raw: `new URL()` would silently percent-encode or drop it. */
 const URL_FORBIDDEN_CHARS = /[\s\p{Cc}]/u;
 
+/** The target schemes, as messages list them. */
+const SCHEMES = "http://, https://, tcp://host:port or dns://name?type=A";
+
 /**
- * Parses a probe target: an http(s) URL, or `tcp://host:port` (stored without a path). Returns
- * the kind the scheme implies. Blank is "Required".
+ * Parses a probe target: an http(s) URL, `tcp://host:port` (stored without a path), or
+ * `dns://name?type=…&server=…&expect=…` (stored in its canonical form, see `./dns_target.ts`).
+ * Returns the kind the scheme implies. Blank is "Required".
  */
 export function parseTarget(
   v: unknown,
   maxLength: number,
-): { value: { url: string; kind: "http" | "tcp" }; error?: undefined } | { error: string } {
+): { value: { url: string; kind: MonitorKind }; error?: undefined } | { error: string } {
   const url = typeof v === "string" ? v.trim() : "";
   if (url === "") return { error: "Required" };
   if (URL_FORBIDDEN_CHARS.test(url)) {
@@ -248,15 +253,20 @@ export function parseTarget(
     // tab), so the stored target would not be what was typed.
     return { error: "Must not contain spaces or control characters: write a space as %20" };
   }
+  if (/^dns:/i.test(url)) {
+    const dns = parseDnsUrl(url);
+    if (dns.error !== undefined) return { error: dns.error };
+    const canonical = formatDnsUrl(dns.value);
+    if (canonical.length > maxLength) return { error: `At most ${maxLength} characters` };
+    return { value: { url: canonical, kind: "dns" } };
+  }
   const parsed = URL.canParse(url) ? new URL(url) : null;
   const scheme = parsed?.protocol.replace(/:$/, "").toLowerCase();
   if (!parsed || !scheme) {
-    return { error: "Not a valid URL: use http://, https:// or tcp://host:port" };
+    return { error: `Not a valid URL: use ${SCHEMES}` };
   }
   if (scheme !== "http" && scheme !== "https" && scheme !== "tcp") {
-    return {
-      error: `The ${scheme}: scheme is not allowed: use http://, https:// or tcp://host:port`,
-    };
+    return { error: `The ${scheme}: scheme is not allowed: use ${SCHEMES}` };
   }
   if (parsed.hostname === "") return { error: "The URL has no host" };
   if (parsed.port !== "" && !(Number(parsed.port) >= 1 && Number(parsed.port) <= 65535)) {

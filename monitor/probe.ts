@@ -2,12 +2,20 @@
 
 import { type HttpProbeOptions, probeHttp } from "./probe_http.ts";
 import { probeTcp } from "./probe_tcp.ts";
+import { probeDns } from "./probe_dns.ts";
 import type { ProbeResult, ProbeTarget } from "./types.ts";
 
 /** Options for {@link probe}; `maxBodyBytes` only applies to http targets. */
 export type ProbeOptions = HttpProbeOptions;
 
-/** Probes a target of either kind; a down target is a result, never an exception. */
+/** Probes a target of any kind; a down target is a result, never an exception. */
 export function probe(target: ProbeTarget, options: ProbeOptions = {}): Promise<ProbeResult> {
-  return target.kind === "tcp" ? probeTcp(target, options) : probeHttp(target, options);
+  switch (target.kind) {
+    case "tcp":
+      return probeTcp(target, options);
+    case "dns":
+      return probeDns(target, options);
+    case "http":
+      return probeHttp(target, options);
+  }
 }

@@ -1,7 +1,7 @@
 /** Domain types shared by the monitor services, the store and (as types only) the components. */
 
-/** What a monitor probes: an HTTP(S) URL or a TCP `host:port`. */
-export type MonitorKind = "http" | "tcp";
+/** What a monitor probes: an HTTP(S) URL, a TCP `host:port`, or a DNS name (`dns://…`). */
+export type MonitorKind = "http" | "tcp" | "dns";
 
 /** The cause recorded for a failed check. */
 export type ErrorKind =
@@ -46,7 +46,7 @@ export type MonitorStatus = HealthState | "paused";
 /** What one probe needs to know about its target. */
 export interface ProbeTarget {
   kind: MonitorKind;
-  /** `http(s)://…` for http, `tcp://host:port` for tcp. */
+  /** `http(s)://…` for http, `tcp://host:port` for tcp, `dns://name?type=…` for dns. */
   url: string;
   timeoutMs: number;
   /** Expected status spec such as `"200"` or `"200-299,301"` (http only). */

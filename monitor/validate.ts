@@ -101,6 +101,8 @@ export function validateMonitor(
     else if (!errors.url && givenKind.value !== kind) {
       errors.kind = givenKind.value === "tcp"
         ? "A tcp monitor needs a tcp://host:port URL"
+        : givenKind.value === "dns"
+        ? "A dns monitor needs a dns://name?type=A URL"
         : "An http monitor needs an http:// or https:// URL";
     }
   }
@@ -205,19 +207,24 @@ const HTTP_OPTIONS = [
 /** Methods that send no body. */
 const BODYLESS_METHODS = new Set(["GET", "HEAD"]);
 
+/** Why a kind other than http refuses the HTTP request options. */
+const NOT_HTTP: Record<Exclude<MonitorKind, "http">, string> = {
+  tcp: "Only for http monitors: a tcp check opens a connection and sends nothing",
+  dns: "Only for http monitors: a dns check sends a DNS query, not an HTTP request",
+};
+
 /**
- * The rules between the HTTP request options: tcp monitors keep every default, a body needs a
- * method that has one, and auth needs its credentials (which are cleared when auth is none).
+ * The rules between the HTTP request options: tcp and dns monitors keep every default, a body
+ * needs a method that has one, and auth needs its credentials (which are cleared when auth is
+ * none).
  */
 function httpOptionRules(fields: MonitorFields, errors: Record<string, string>): void {
-  if (fields.kind === "tcp") {
+  if (fields.kind !== "http") {
     for (const name of HTTP_OPTIONS) {
       const spec = fieldSpec(name);
       const value = fields[spec.prop];
       const isDefault = JSON.stringify(value) === JSON.stringify(spec.default);
-      if (!errors[name] && !isDefault) {
-        errors[name] = "Only for http monitors: a tcp check opens a connection and sends nothing";
-      }
+      if (!errors[name] && !isDefault) errors[name] = NOT_HTTP[fields.kind];
     }
     fields.authUser = "";
     fields.authSecret = "";

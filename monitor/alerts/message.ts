@@ -106,8 +106,17 @@ export function shortCause(kind: ErrorKind, httpStatus: number | null): string {
 export function causeInWords(
   kind: ErrorKind,
   httpStatus: number | null,
-  m: Pick<MonitorFacts, "expectedStatus" | "timeoutMs">,
+  m: Pick<MonitorFacts, "expectedStatus" | "timeoutMs"> & { url?: string },
 ): string {
+  // A dns:// monitor asks a DNS server instead of connecting to the host.
+  if (m.url !== undefined && /^dns:/i.test(m.url)) {
+    if (kind === "timeout") {
+      return `The DNS server did not answer within the ${formatDuration(m.timeoutMs)} timeout.`;
+    }
+    if (kind === "dns") {
+      return "The DNS lookup failed: the name does not exist, has no records of the type asked for, or does not resolve to the expected value.";
+    }
+  }
   switch (kind) {
     case "unexpected_status": {
       if (httpStatus === null) {

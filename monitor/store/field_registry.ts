@@ -116,7 +116,7 @@ export const MONITOR_FIELD_SPECS = [
     api: "kind",
     prop: "kind",
     column: "kind",
-    kind: { type: "enum", values: ["http", "tcp"] },
+    kind: { type: "enum", values: ["http", "tcp", "dns"] },
     default: "http",
     derived: "inferred from the URL's scheme",
   }),

@@ -407,3 +407,90 @@ Deno.test("opening a new database waits for another process that holds it locked
     assert.equal((await holder.status).code, 0);
   }
 });
+
+Deno.test("migration 8 lets monitors be dns and keeps every column, reference and id mark", () => {
+  const db = new DatabaseSync(":memory:");
+  db.exec("PRAGMA foreign_keys = ON");
+  assert.equal(migrate(db, MIGRATIONS.filter((m) => m.version <= 7)), 7);
+  const insert = db.prepare(
+    `INSERT INTO monitors (id, parent_id, name, kind, url, expected_status, timeout_ms, interval_s,
+       retry_interval_s, failure_threshold, alert_emails, recovery_emails, active,
+       ignore_tls_errors, max_redirects, reminder_interval_min, created_at, updated_at,
+       channel_ids, http_method, http_headers, http_body, auth, auth_user, auth_secret,
+       user_agent, assertions)
+     VALUES (?, ?, ?, ?, ?, '200', 1000, 60, 30, 2, '["ops@example.com"]', '[]', 1, 1, 5, 15,
+       10, 20, '[1]', ?, ?, ?, ?, ?, ?, 'probe/2', ?)`,
+  );
+  insert.run(
+    1,
+    null,
+    "Shop",
+    "http",
+    "https://shop.example/",
+    "POST",
+    "X-A: 1",
+    "{}",
+    "basic",
+    "u",
+    "pw",
+    '[{"type":"response_time_ms","max":500}]',
+  );
+  insert.run(2, 1, "Redis", "tcp", "tcp://10.0.0.5:6379", "GET", "", "", "none", "", "", "[]");
+  insert.run(3, null, "Gone", "http", "https://gone.example/", "GET", "", "", "none", "", "", "[]");
+  db.prepare("DELETE FROM monitors WHERE id = 3").run();
+  db.prepare(
+    `INSERT INTO checks (monitor_id, checked_at, ok, latency_ms, http_status, error_kind,
+       error_message) VALUES (2, 100, 0, 3.5, NULL, 'connection_refused', 'refused')`,
+  ).run();
+  const before = rows(db as unknown as Db, "monitors");
+  const seqBefore = pragma(db as unknown as Db, "user_version");
+  assert.equal(seqBefore, 7);
+  assert.throws(
+    () =>
+      insert.run(5, null, "DNS", "dns", "dns://x.test?type=A", "GET", "", "", "none", "", "", "[]"),
+    /CHECK constraint failed/,
+  );
+
+  assert.equal(migrate(db), 8);
+  const d = db as unknown as Db;
+  assert.deepEqual(rows(d, "monitors"), before, "every column of every monitor is kept");
+  assert.equal(count(d, "checks"), 1);
+  const seq = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'monitors'").get();
+  assert.deepEqual({ ...seq }, { seq: 3 }, "the high-water mark survives the rebuild");
+  assert.equal(
+    db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'monitors_parent'").get()!.n,
+    1,
+  );
+  assert.equal(
+    db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'monitors_new'").get()!.n,
+    0,
+  );
+
+  db.prepare(
+    `INSERT INTO monitors (parent_id, name, kind, url, expected_status, timeout_ms, interval_s,
+       retry_interval_s, failure_threshold, alert_emails, recovery_emails, active,
+       ignore_tls_errors, max_redirects, reminder_interval_min, created_at, updated_at)
+     VALUES (NULL, 'DNS', 'dns', 'dns://x.test?type=A', '200', 1000, 60, 60, 1, '[]', '[]', 1, 0,
+       10, NULL, 30, 30)`,
+  ).run();
+  const dns = db.prepare(
+    "SELECT id, kind, channel_ids, http_method, assertions FROM monitors WHERE name = 'DNS'",
+  ).get();
+  assert.deepEqual({ ...dns }, {
+    id: 4,
+    kind: "dns",
+    channel_ids: "[]",
+    http_method: "GET",
+    assertions: "[]",
+  }, "not id 3 again; the added columns keep their defaults");
+  assert.throws(
+    () => db.prepare("UPDATE monitors SET kind = 'ftp' WHERE id = 4").run(),
+    /CHECK constraint failed/,
+  );
+  // The references still point at monitors: deleting the website cascades to its app's history.
+  db.prepare("DELETE FROM monitors WHERE id = 1").run();
+  assert.equal(count(d, "monitors"), 1);
+  assert.equal(count(d, "checks"), 0);
+  assert.equal(db.prepare("PRAGMA foreign_key_check").all().length, 0);
+  db.close();
+});

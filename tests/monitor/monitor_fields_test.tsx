@@ -247,3 +247,27 @@ Deno.test("errors come unknown fields first, then in form order", () => {
     "reminder_interval_min",
   ]);
 });
+
+Deno.test("the form's Kind select offers DNS and shows a dns monitor's kind", async () => {
+  const render = async (kind: string) =>
+    await (
+      <MonitorForm
+        action="/monitors"
+        values={{ ...newMonitorFormValues(), kind, url: "dns://shop.test?type=A" }}
+        errors={{}}
+        parents={[]}
+        channels={[]}
+        csrf="t"
+        submitLabel="Add"
+        cancelHref="/"
+      />
+    ).toString();
+  const selected = (html: string) =>
+    [...html.matchAll(/<option value="(http|tcp|dns)"( selected)?/g)]
+      .filter((m) => m[2]).map((m) => m[1]);
+  const dns = await render("dns");
+  assert.match(dns, /<option value="dns"[^>]*>DNS lookup<\/option>/);
+  assert.deepEqual(selected(dns), ["dns"]);
+  assert.deepEqual(selected(await render("http")), ["http"]);
+  assert.match(dns, /dns:\/\/name\?type=A for a DNS lookup/);
+});

@@ -330,6 +330,13 @@ contract(
   },
 );
 
+contract("monitors: a dns monitor is stored and read back as kind dns", async ({ store }) => {
+  const url = "dns://shop.test?type=MX&server=127.0.0.1:5353&expect=mail.shop.test";
+  const m = await store.monitors.insert(fields("dns", { kind: "dns", url }), 1);
+  const back = await store.monitors.get(m.id);
+  assert.deepEqual([back?.kind, back?.url], ["dns", url]);
+});
+
 contract("monitors: childIds lists a website's apps, ascending", async ({ store }) => {
   const w = await store.monitors.insert(fields("w"), 1);
   const other = await store.monitors.insert(fields("other"), 1);

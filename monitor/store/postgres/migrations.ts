@@ -199,6 +199,15 @@ ALTER TABLE monitors ADD COLUMN user_agent TEXT NOT NULL DEFAULT 'ServerHealthCh
 ALTER TABLE monitors ADD COLUMN assertions TEXT NOT NULL DEFAULT '[]';
 `,
   },
+  {
+    version: 4,
+    name: "dns monitors",
+    sql: `
+-- monitors.kind gains 'dns' (the column CHECK of version 1 got PostgreSQL's default name).
+ALTER TABLE monitors DROP CONSTRAINT monitors_kind_check;
+ALTER TABLE monitors ADD CONSTRAINT monitors_kind_check CHECK (kind IN ('http', 'tcp', 'dns'));
+`,
+  },
 ];
 
 /** The table recording which migrations ran (in the store's schema). */

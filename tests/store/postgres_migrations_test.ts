@@ -1,0 +1,39 @@
+/** PostgreSQL migration 4: monitors.kind accepts 'dns'; an existing schema upgrades intact. */
+import assert from "node:assert/strict";
+import { connect } from "../../monitor/store/postgres/db.ts";
+import { migrate, MIGRATIONS } from "../../monitor/store/postgres/migrations.ts";
+import { HOW_TO_ENABLE, pgSchema, testDatabaseUrl } from "../_helpers/postgres.ts";
+
+const ignore = testDatabaseUrl() === null;
+
+Deno.test({
+  name: `postgres migration 4 lets monitors be dns and keeps existing ones${
+    ignore ? ` (postgres: ${HOW_TO_ENABLE})` : ""
+  }`,
+  ignore,
+  async fn() {
+    await using schema = await pgSchema();
+    const sql = connect(schema.url, { max: 1 });
+    try {
+      assert.equal(await migrate(sql, MIGRATIONS.filter((m) => m.version <= 3)), 3);
+      const insert = (name: string, kind: string, url: string) =>
+        sql`INSERT INTO monitors (name, kind, url, expected_status, timeout_ms, interval_s,
+            retry_interval_s, failure_threshold, alert_emails, recovery_emails, active,
+            ignore_tls_errors, max_redirects, created_at, updated_at, http_method)
+          VALUES (${name}, ${kind}, ${url}, '200', 1000, 60, 60, 1, '[]', '[]', true, false, 10,
+            1, 2, 'HEAD') RETURNING id`;
+      await insert("Redis", "tcp", "tcp://10.0.0.5:6379");
+      await assert.rejects(insert("DNS", "dns", "dns://x.test?type=A"), /monitors_kind_check/);
+      const before = await sql`SELECT * FROM monitors ORDER BY id`;
+
+      assert.equal(await migrate(sql), MIGRATIONS.at(-1)!.version);
+      assert.deepEqual(await sql`SELECT * FROM monitors ORDER BY id`, before);
+      await insert("DNS", "dns", "dns://x.test?type=A");
+      await assert.rejects(insert("FTP", "ftp", "ftp://x.test"), /monitors_kind_check/);
+      const kinds = await sql`SELECT kind FROM monitors ORDER BY id`;
+      assert.deepEqual(kinds.map((r) => r.kind), ["tcp", "dns"]);
+    } finally {
+      await sql.end();
+    }
+  },
+});
