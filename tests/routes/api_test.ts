@@ -4,10 +4,9 @@ import { createApp } from "../../routes/app.ts";
 import { setLogLevel } from "../../monitor/log.ts";
 import { startTarget } from "../_helpers/targets.ts";
 import { tempDir, testConfig, waitFor } from "../_helpers/core.ts";
+import { apiClient, type Json } from "../_helpers/api.ts";
 
 setLogLevel("error");
-
-type Json = Record<string, unknown>;
 
 /** A runtime on a temp database (scheduler not started), its app and a valid token. */
 async function setup() {
@@ -16,29 +15,7 @@ async function setup() {
   const app = createApp(rt);
   const { token, info } = await rt.accounts.createToken("tests");
   /** Sends a request; `body` objects are sent as JSON, strings as they are. */
-  const call = async (
-    method: string,
-    path: string,
-    body?: unknown,
-    auth: string | null = `Bearer ${token}`,
-  ) => {
-    const headers: Record<string, string> = {};
-    if (auth !== null) headers.authorization = auth;
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const res = await app.request(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    const isJson = res.headers.get("content-type")?.includes("application/json");
-    return {
-      res,
-      status: res.status,
-      json: (isJson && text ? JSON.parse(text) : null) as Json,
-      text,
-    };
-  };
+  const call = apiClient(app, token);
   const monitorCount = async () => (await rt.store.monitors.list()).length;
   return {
     rt,

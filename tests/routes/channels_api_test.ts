@@ -8,10 +8,9 @@ import { createRuntime } from "../../runtime.ts";
 import { createApp } from "../../routes/app.ts";
 import { setLogLevel } from "../../monitor/log.ts";
 import { tempDir, testConfig } from "../_helpers/core.ts";
+import { apiClient, type Json } from "../_helpers/api.ts";
 
 setLogLevel("error");
-
-type Json = Record<string, unknown>;
 
 /** The secret part of the Slack URLs below: it must never come back in full. */
 const TOKEN = "XoxbSecretToken0123456789abcdef";
@@ -24,30 +23,7 @@ async function setup() {
   const app = createApp(rt);
   const { token } = await rt.accounts.createToken("tests");
   const bodies: string[] = [];
-  const call = async (
-    method: string,
-    path: string,
-    body?: unknown,
-    auth: string | null = `Bearer ${token}`,
-  ) => {
-    const headers: Record<string, string> = {};
-    if (auth !== null) headers.authorization = auth;
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const res = await app.request(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    bodies.push(text);
-    const isJson = res.headers.get("content-type")?.includes("application/json");
-    return {
-      res,
-      status: res.status,
-      json: (isJson && text ? JSON.parse(text) : null) as Json,
-      text,
-    };
-  };
+  const call = apiClient(app, token, (text) => bodies.push(text));
   return {
     rt,
     call,
