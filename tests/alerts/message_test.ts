@@ -6,55 +6,19 @@ import {
   formatDuration,
   shortCause,
 } from "../../monitor/alerts/message.ts";
-import type { ErrorKind, Incident } from "../../monitor/types.ts";
+import type { ErrorKind } from "../../monitor/types.ts";
+import { factsFixture, incidentFixture, T0 } from "../_helpers/alert_facts.ts";
 
-const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
 const iso = (t: number) => new Date(t).toISOString();
+const incident = incidentFixture;
 
-function incident(over: Partial<Incident> = {}): Incident {
-  return {
-    id: 7,
-    monitorId: 3,
-    startedAt: T0,
-    confirmedAt: T0 + 30_000,
-    endedAt: null,
-    lastFailureAt: T0 + 30_000,
-    failureCount: 2,
-    errorKind: "unexpected_status",
-    httpStatus: 502,
-    errorMessage: "HTTP 502 Bad Gateway, expected 200",
-    ...over,
-  };
-}
-
+/** The shared DOWN facts; the loader has already redacted the URL by the time emails see it. */
 function facts(over: Partial<AlertFacts> = {}): AlertFacts {
-  return {
-    kind: "down",
-    seq: 0,
-    monitor: {
-      id: 3,
-      name: "Main Ecommerce Server",
-      url: "https://shop.example.com/health",
-      expectedStatus: "200",
-      timeoutMs: 10_000,
-      failureThreshold: 2,
-      parentName: null,
-    },
-    incident: incident(),
-    check: {
-      checkedAt: T0 + 30_000,
-      latencyMs: 123.4,
-      httpStatus: 502,
-      errorKind: "unexpected_status",
-      errorMessage: "HTTP 502 Bad Gateway, expected 200",
-    },
-    failures: 2,
-    threshold: 2,
-    affected: [],
-    dashboardUrl: "https://status.example.com/monitors/3",
-    now: T0 + 31_000,
+  const base = factsFixture();
+  return factsFixture({
+    monitor: { ...base.monitor, url: "https://shop.example.com/health" },
     ...over,
-  };
+  });
 }
 
 Deno.test("buildAlertMessage(): DOWN subject names the cause in words a phone can show", () => {

@@ -17,8 +17,6 @@ import { buildAlertMessage } from "../../../monitor/alerts/message.ts";
 import type { ChannelRecord } from "../../../monitor/store/records.ts";
 import { closedPort, startTarget } from "../../_helpers/targets.ts";
 import {
-  factsFixture,
-  factsVariants,
   type MatrixReceiver,
   matrixReceiver,
   RECEIVER_SECRETS,
@@ -29,6 +27,7 @@ import {
   WEBHOOK_SECRET,
   webhookReceiver,
 } from "../../_helpers/receivers.ts";
+import { factsFixture, factsVariants } from "../../_helpers/alert_facts.ts";
 
 const signal = () => new AbortController().signal;
 

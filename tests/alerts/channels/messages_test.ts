@@ -12,16 +12,14 @@ import {
 import type { ChannelKind, HttpRequest } from "../../../monitor/alerts/channels/spec.ts";
 import type { AlertFacts } from "../../../monitor/alerts/message.ts";
 import { isTestFacts, renderAlert } from "../../../monitor/alerts/channels/common.ts";
+import { decodeHeaderWord, parseTelegramHtml, RECEIVER_SECRETS } from "../../_helpers/receivers.ts";
 import {
   appFixture,
-  decodeHeaderWord,
   factsFixture,
   factsVariants,
   incidentFixture,
-  parseTelegramHtml,
-  RECEIVER_SECRETS,
   T0,
-} from "../../_helpers/receivers.ts";
+} from "../../_helpers/alert_facts.ts";
 
 /** A config for each kind (the values only need to pass validation). */
 const CONFIGS: Record<string, Record<string, string>> = {

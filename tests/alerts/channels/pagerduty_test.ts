@@ -7,13 +7,8 @@ import { pagerduty, pagerdutyDedupKey } from "../../../monitor/alerts/channels/p
 import { httpChannel } from "../../../monitor/alerts/channels/http.ts";
 import type { ChannelRecord } from "../../../monitor/store/records.ts";
 import type { AlertFacts } from "../../../monitor/alerts/message.ts";
-import {
-  factsFixture,
-  factsVariants,
-  incidentFixture,
-  PAGERDUTY_KEY,
-  pagerdutyReceiver,
-} from "../../_helpers/receivers.ts";
+import { PAGERDUTY_KEY, pagerdutyReceiver } from "../../_helpers/receivers.ts";
+import { factsFixture, factsVariants, incidentFixture } from "../../_helpers/alert_facts.ts";
 
 const CONFIG = { routing_key: PAGERDUTY_KEY };
 

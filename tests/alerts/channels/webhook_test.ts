@@ -12,7 +12,7 @@ import {
   factsVariants,
   incidentFixture,
   T0,
-} from "../../_helpers/receivers.ts";
+} from "../../_helpers/alert_facts.ts";
 
 // deno-lint-ignore no-explicit-any -- parsed JSON bodies are read field by field
 type Json = any;
