@@ -48,8 +48,16 @@ const LANES = 8;
 /** The longest a receiver's Retry-After is honoured; beyond it the usual backoff applies. */
 const MAX_RETRY_AFTER_MS = 3_600_000;
 
-/** What one delivery means for the rest of its path. */
-type Outcome = "ok" | "lane" | "channel";
+/**
+ * What one delivery means for the rest of its path: go on; stop the channel (it fails as a
+ * whole); or stop this path, whose other rows wait until `until` when the row was retried.
+ */
+type Outcome =
+  | { then: "next" }
+  | { then: "stop-channel" }
+  | { then: "stop-lane"; retry: { until: number; error: string } | null };
+
+const NEXT: Outcome = { then: "next" };
 
 /**
  * The path a row is delivered on: rows of a channel whose targets share a server (email's SMTP
@@ -70,8 +78,6 @@ export class AlertSender {
   #kicked = false;
   /** Per channel: consecutive server-level failures, and when it may be tried again. */
   #paused = new Map<string, { failures: number; retryAt: number }>();
-  /** The retry time a row was just given, for the rest of its lane (read once, then dropped). */
-  #retries = new Map<number, { at: number; error: string }>();
 
   constructor(opts: SenderOptions) {
     this.#o = opts;
@@ -195,18 +201,17 @@ export class AlertSender {
         await outbox.markFinal(row.id, "failed", `Could not build the message: ${err}`);
         continue;
       }
-      if (outcome === "channel") {
+      if (outcome.then === "stop-channel") {
         paused.push(row.channel);
         return;
       }
-      if (outcome === "lane") {
+      if (outcome.then === "stop-lane") {
         // The endpoint failed: its other rows wait for the same retry time instead of hitting
         // it again at once (they are not counted as attempts).
-        const retry = this.#retries.get(row.id);
-        this.#retries.delete(row.id);
+        const { retry } = outcome;
         if (!retry) return;
         for (const rest of rows.slice(i + 1)) {
-          await outbox.markRetry(rest.id, retry.at, `Waiting for the endpoint: ${retry.error}`);
+          await outbox.markRetry(rest.id, retry.until, `Waiting for the endpoint: ${retry.error}`);
         }
         return;
       }
@@ -224,25 +229,25 @@ export class AlertSender {
     if (!channel) {
       await outbox.markFinal(row.id, "failed", `No alert channel "${row.channel}" is configured`);
       log.error("alert.failed", { alert: row.id, channel: row.channel, error: "no channel" });
-      return "ok";
+      return NEXT;
     }
     const invalid = channel.validateTarget(row.target);
     if (invalid !== null) {
       await outbox.markFinal(row.id, "failed", invalid);
       log.error("alert.failed", { alert: row.id, channel: row.channel, error: invalid });
-      return "ok";
+      return NEXT;
     }
     const facts = await loadFacts(store, row, this.#o.baseUrl, now());
     if (!facts) {
       await outbox.markFinal(row.id, "skipped", "The monitor or incident was deleted");
-      return "ok";
+      return NEXT;
     }
     if (row.kind === "reminder" && facts.incident.endedAt !== null) {
       await outbox.markFinal(row.id, "skipped", "Recovered before the reminder was sent");
-      return "ok";
+      return NEXT;
     }
     const msg = channel.buildMessage(facts);
-    if (!(await outbox.claim(row.id, msg.subject))) return "ok"; // folded meanwhile
+    if (!(await outbox.claim(row.id, msg.subject))) return NEXT; // folded meanwhile
     const started = now();
     let response: string;
     try {
@@ -266,7 +271,7 @@ export class AlertSender {
       // The receiving end has the message: never treat this as a send failure (that would send
       // it again at once). The row stays `sending`, re-sent once only after a restart.
       log.error("alert.mark_sent_failed", { alert: row.id, error: err });
-      return "ok";
+      return NEXT;
     }
     log.info("alert.sent", {
       alert: row.id,
@@ -277,7 +282,7 @@ export class AlertSender {
       to: row.target,
       ms: now() - started,
     });
-    return "ok";
+    return NEXT;
   }
 
   async #failed(row: AlertRow, f: ClassifiedError): Promise<Outcome> {
@@ -288,6 +293,7 @@ export class AlertSender {
     const next = now() +
       Math.max(asked, backoffMs(attempts, this.#o.retryBaseMs, this.#o.retryMaxMs));
     const expiresAt = row.createdAt + this.#o.maxAgeHours * 3_600_000;
+    let retry: { until: number; error: string } | null = null;
     const fields = {
       alert: row.id,
       channel: row.channel,
@@ -307,17 +313,19 @@ export class AlertSender {
       log.error("alert.failed", fields);
     } else {
       await store.outbox.markRetry(row.id, next, f.message);
-      this.#retries.set(row.id, { at: next, error: f.message });
+      retry = { until: next, error: f.message };
       log.warn("alert.retry", { ...fields, nextAttemptAt: new Date(next).toISOString() });
     }
-    if (f.class === "permanent") return "ok";
+    if (f.class === "permanent") return NEXT;
     // One target failing: the other targets go on; on a per-target path, its other rows wait.
-    if (f.class === "retry") return this.#o.channels.get(row.channel)?.perTarget ? "lane" : "ok";
+    if (f.class === "retry") {
+      return this.#o.channels.get(row.channel)?.perTarget ? { then: "stop-lane", retry } : NEXT;
+    }
     const failures = (this.#paused.get(row.channel)?.failures ?? 0) + 1;
     this.#paused.set(row.channel, {
       failures,
       retryAt: now() + backoffMs(failures, this.#o.retryBaseMs, this.#o.retryMaxMs),
     });
-    return "channel";
+    return { then: "stop-channel" };
   }
 }
