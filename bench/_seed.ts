@@ -134,6 +134,8 @@ export function seedChecks(
       lastCheckedAt: lastAt || null,
       failingSince: failures > 0 ? now - failures * opts.intervalS * 1000 : null,
       changedAt: now - (failures > 0 ? failures : n) * opts.intervalS * 1000,
+      slowChecks: 0,
+      degradedIncidentId: null,
     });
   });
 }

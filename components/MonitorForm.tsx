@@ -167,6 +167,23 @@ const FORM_FIELDS: Record<MonitorFieldName, FormField> = {
     rows: 4,
     placeholder: 'body contains Welcome\n$.status == "ok"',
   },
+  degraded_ms: {
+    control: "number",
+    label: "DEGRADED when slower than (ms)",
+    hint: "A successful check slower than this is slow; empty = never DEGRADED",
+    placeholder: "off",
+  },
+  degraded_checks: {
+    control: "number",
+    label: "Slow checks before DEGRADED",
+    hint: "In a row, 1 to 100; alerted once as [DEGRADED], then [RECOVERED]",
+  },
+  cert_expiry_days: {
+    control: "text",
+    label: "Warn before TLS certificate expiry (days)",
+    hint: "https only; each warning once per certificate, e.g. 30, 14, 7, 1; empty = never",
+    placeholder: "never",
+  },
 };
 
 /** The form's fieldsets and the fields in each, in order. */
@@ -201,6 +218,11 @@ const SECTIONS = [
       "max_redirects",
       "reminder_interval_min",
     ],
+  },
+  {
+    legend: "Slow responses and certificates",
+    grid: "grid-3",
+    fields: ["degraded_ms", "degraded_checks", "cert_expiry_days"],
   },
   { legend: "Alerts", grid: "grid-2", fields: ["alert_emails", "recovery_emails"] },
   { legend: "Chat, push and paging", grid: null, fields: ["channel_ids"] },

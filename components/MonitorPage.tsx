@@ -5,9 +5,19 @@
 import type { ChartRange, MonitorDetail } from "../monitor/detail.ts";
 import type { PageContext } from "./types.ts";
 import { POLL_TRIGGER } from "./constants.ts";
-import { ago, duration, ERROR_LABELS, iso, ms, pct, resultText, utc } from "./format.ts";
+import {
+  ago,
+  duration,
+  ERROR_LABELS,
+  iso,
+  ms,
+  pct,
+  resultText,
+  STATUS_LABELS,
+  utc,
+} from "./format.ts";
 import { Layout } from "./Layout.tsx";
-import { StatusPill, TargetLink } from "./Status.tsx";
+import { certificateLeft, StatusPill, TargetLink } from "./Status.tsx";
 import { ResponseChart } from "./ResponseChart.tsx";
 import { AppList, CheckTable, IncidentTable } from "./MonitorTables.tsx";
 import type { ChannelOption } from "./MonitorForm.tsx";
@@ -33,9 +43,9 @@ function StatusCard({ d, now }: { d: MonitorDetail; now: number }) {
             ? "Checks are paused."
             : view.status === "pending" && !c
             ? "Waiting for the first check."
-            : `${view.status === "down" ? "Down" : view.status === "up" ? "Up" : "Pending"} for ${
-              duration(now - (since ?? now))
-            }`}
+            : `${STATUS_LABELS[view.status]} for ${duration(now - (since ?? now))}`}
+          {view.status === "degraded" && view.monitor.degradedMs !== null &&
+            ` — responses slower than ${view.monitor.degradedMs} ms`}
         </p>
         {c && (
           <p class="muted">
@@ -55,6 +65,53 @@ function StatusCard({ d, now }: { d: MonitorDetail; now: number }) {
         )}
       </div>
     </div>
+  );
+}
+
+/** The TLS certificate the latest https check read: expiry, issuer, and the warnings set. */
+function CertificateCard({ d, now }: { d: MonitorDetail; now: number }) {
+  const c = d.view.certificate;
+  if (!c) return null;
+  const left = c.validTo - now;
+  const days = d.view.monitor.certExpiryDays;
+  const warn = left <= Math.max(0, ...days) * 86_400_000;
+  return (
+    <section class="card" aria-labelledby="cert-title">
+      <div class="card-head">
+        <h2 id="cert-title">TLS certificate</h2>
+      </div>
+      <dl class="kv">
+        <div>
+          <dt>Expires</dt>
+          <dd class={warn ? "error-text" : undefined}>
+            <time datetime={iso(c.validTo)}>{utc(c.validTo)}</time>{" "}
+            ({left <= 0 ? "expired" : `in ${certificateLeft(left)}`})
+          </dd>
+        </div>
+        <div>
+          <dt>Subject</dt>
+          <dd>{c.subject}</dd>
+        </div>
+        <div>
+          <dt>Issuer</dt>
+          <dd>{c.issuer}</dd>
+        </div>
+        <div>
+          <dt>Warnings</dt>
+          <dd>
+            {days.length ? `${days.join(", ")} days before expiry, each once` : "off"}
+          </dd>
+        </div>
+        <div>
+          <dt>Read</dt>
+          <dd>
+            <time datetime={iso(c.checkedAt)} data-rel title={utc(c.checkedAt)}>
+              {ago(c.checkedAt, now)}
+            </time>
+          </dd>
+        </div>
+      </dl>
+    </section>
   );
 }
 
@@ -95,6 +152,7 @@ export function MonitorLive(
     >
       <StatusCard d={d} now={now} />
       <UptimeStats d={d} />
+      <CertificateCard d={d} now={now} />
       <section class="card" aria-labelledby="chart-title">
         <div class="card-head">
           <h2 id="chart-title">Response time</h2>

@@ -2,7 +2,7 @@
 import type { OverviewRow } from "../monitor/overview.ts";
 import { HEARTBEAT_SLOTS } from "./constants.ts";
 import { ago, ERROR_LABELS, ERROR_SHORT_LABELS, iso, ms, pct, resultText, utc } from "./format.ts";
-import { Heartbeat, StatusPill, TargetLink } from "./Status.tsx";
+import { CertificateNote, Heartbeat, StatusPill, TargetLink } from "./Status.tsx";
 
 /** The DOM id of a monitor's overview row. */
 export const rowId = (id: number) => `m-${id}`;
@@ -46,9 +46,10 @@ export function MonitorRow({ row, now, oob }: MonitorRowProps) {
         <div class="row-title">
           <a class="row-name" href={`/monitors/${m.id}`}>{m.name}</a>
           <TargetLink monitor={m} class="row-url" />
+          <CertificateNote monitor={m} certificate={row.certificate} now={now} />
         </div>
       </div>
-      <Heartbeat beats={row.beats} slots={HEARTBEAT_SLOTS} now={now} />
+      <Heartbeat beats={row.beats} slots={HEARTBEAT_SLOTS} now={now} slowMs={m.degradedMs} />
       <dl class="row-stats">
         <div>
           <dt>Last check</dt>

@@ -1,13 +1,22 @@
 /** Tables on the monitor page: incidents, recent checks and internal apps. */
-import type { Check, Incident } from "../monitor/types.ts";
+import type { Check, Incident, IncidentType } from "../monitor/types.ts";
 import type { MonitorView } from "../monitor/service.ts";
 import { ago, duration, ERROR_LABELS, iso, ms, utc } from "./format.ts";
 import { StatusPill, TargetLink } from "./Status.tsx";
 
+const INCIDENT_TYPES: Record<Exclude<IncidentType, "down">, string> = {
+  degraded: "Degraded",
+  certificate: "TLS",
+};
+
 /** Incident history with causes and durations. */
 export function IncidentTable(props: { incidents: Incident[]; now: number }) {
   if (props.incidents.length === 0) {
-    return <p class="muted">No incidents recorded. Outages appear here with their cause.</p>;
+    return (
+      <p class="muted">
+        No incidents recorded. Outages, slow periods and expiring certificates appear here.
+      </p>
+    );
   }
   return (
     <div class="table-wrap">
@@ -38,15 +47,21 @@ export function IncidentTable(props: { incidents: Incident[]; now: number }) {
                   : duration(i.endedAt - i.startedAt)}
               </td>
               <td>
+                {i.type !== "down" && (
+                  <span class="incident-type">{`${INCIDENT_TYPES[i.type]}: `}</span>
+                )}
                 {ERROR_LABELS[i.errorKind]}
-                {i.httpStatus !== null && ` (HTTP ${i.httpStatus})`}
+                {i.type === "down" && i.httpStatus !== null && ` (HTTP ${i.httpStatus})`}
               </td>
               <td class="wrap-text">
                 {i.errorMessage}
-                <span class="muted">
-                  {" · "}
-                  {i.failureCount} failed check{i.failureCount === 1 ? "" : "s"}
-                </span>
+                {i.type !== "certificate" && (
+                  <span class="muted">
+                    {" · "}
+                    {i.failureCount} {i.type === "degraded" ? "slow" : "failed"} check
+                    {i.failureCount === 1 ? "" : "s"}
+                  </span>
+                )}
               </td>
             </tr>
           ))}

@@ -1,5 +1,5 @@
 /** Small status pieces: the status pill, the heartbeat strip and a monitor's target link. */
-import type { Check, Monitor, MonitorStatus } from "../monitor/types.ts";
+import type { CertificateInfo, Check, Monitor, MonitorStatus } from "../monitor/types.ts";
 import { raw } from "hono/html";
 import { displayUrl, ms, resultText, safeHref, STATUS_LABELS, utc } from "./format.ts";
 
@@ -47,20 +47,26 @@ export function beatTitle(c: Check, now: number): string {
  * Built as a string rather than JSX: with 1,000 monitors the overview has 30,000 bars, and this
  * halves its render time. Every interpolated value goes through `escapeHtml`.
  */
-export function Heartbeat(props: { beats: Check[]; slots: number; now: number }) {
+export function Heartbeat(
+  props: { beats: Check[]; slots: number; now: number; slowMs?: number | null },
+) {
   const beats = props.beats.slice(-props.slots);
   const up = beats.filter((b) => b.ok).length;
+  const limit = props.slowMs ?? null;
+  const isSlow = (b: Check) => b.ok && limit !== null && b.latencyMs > limit;
+  const slow = beats.filter(isSlow).length;
   const label = escapeHtml(
     beats.length === 0
       ? "No checks yet"
-      : `Last ${beats.length} checks: ${up} up, ${beats.length - up} down`,
+      : `Last ${beats.length} checks: ${up} up${slow ? ` (${slow} slow)` : ""}, ${
+        beats.length - up
+      } down`,
   );
   let html = `<div class="beats" role="img" aria-label="${label}" title="${label}">`;
   html += '<i class="beat beat-none"></i>'.repeat(props.slots - beats.length);
   for (const b of beats) {
-    html += `<i class="beat beat-${b.ok ? "up" : "down"}" title="${
-      escapeHtml(beatTitle(b, props.now))
-    }"></i>`;
+    const kind = isSlow(b) ? "slow" : b.ok ? "up" : "down";
+    html += `<i class="beat beat-${kind}" title="${escapeHtml(beatTitle(b, props.now))}"></i>`;
   }
   return raw(`${html}</div>`);
 }
@@ -76,4 +82,40 @@ export function TargetLink(props: { monitor: Monitor; class?: string }) {
       </a>
     )
     : <span class={props.class}>{text}</span>;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * "Certificate expires in 5 days" beside a monitor whose TLS certificate is inside its largest
+ * warning threshold (or already expired); nothing otherwise.
+ */
+export function CertificateNote(
+  props: {
+    monitor: Pick<Monitor, "certExpiryDays">;
+    certificate: CertificateInfo | null;
+    now: number;
+  },
+) {
+  const c = props.certificate;
+  const warnFrom = Math.max(0, ...props.monitor.certExpiryDays);
+  if (!c || c.validTo - props.now > warnFrom * DAY_MS) return null;
+  const left = c.validTo - props.now;
+  const text = left <= 0
+    ? "TLS certificate expired"
+    : `TLS certificate expires in ${certificateLeft(left)}`;
+  return (
+    <span class="cert-note" title={`${text}: ${utc(c.validTo)}, issued by ${c.issuer}`}>
+      {text}
+    </span>
+  );
+}
+
+/** "5 days", "1 day", "3 h". */
+export function certificateLeft(ms: number): string {
+  if (ms >= DAY_MS) {
+    const d = Math.floor(ms / DAY_MS);
+    return `${d} day${d === 1 ? "" : "s"}`;
+  }
+  return `${Math.max(1, Math.floor(ms / 3_600_000))} h`;
 }

@@ -11,6 +11,8 @@ export const ERROR_LABELS: Record<ErrorKind, string> = {
   connection_reset: "Connection reset",
   network: "Network error",
   assertion: "Assertion failed",
+  slow: "Slow responses",
+  certificate_expiry: "Certificate expiring",
 };
 
 /** Short cause words for the overview's narrow result column (the full message is a tooltip). */
@@ -23,11 +25,14 @@ export const ERROR_SHORT_LABELS: Record<ErrorKind, string> = {
   connection_reset: "Reset",
   network: "Network",
   assertion: "Assertion",
+  slow: "Slow",
+  certificate_expiry: "Certificate",
 };
 
 /** Status words shown next to the colour, so colour is never the only signal. */
 export const STATUS_LABELS: Record<MonitorStatus, string> = {
   up: "Up",
+  degraded: "Degraded",
   down: "Down",
   pending: "Pending",
   paused: "Paused",

@@ -59,6 +59,7 @@ export class CheckMetrics {
     scheduler: SchedulerStats,
     statusCounts: Record<MonitorStatus, number>,
     health: ServiceHealth,
+    certificates: { id: number; name: string; validTo: number }[] = [],
   ): string {
     const out: string[] = [];
     out.push("# HELP shc_checks_total Checks run since start, by monitor and result.");
@@ -122,6 +123,17 @@ export class CheckMetrics {
     out.push("# TYPE shc_monitors gauge");
     for (const [status, n] of Object.entries(statusCounts)) {
       out.push(`shc_monitors{status="${status}"} ${n}`);
+    }
+    out.push(
+      "# HELP shc_tls_certificate_expiry_timestamp_seconds When each https monitor's certificate expires.",
+    );
+    out.push("# TYPE shc_tls_certificate_expiry_timestamp_seconds gauge");
+    for (const c of certificates) {
+      out.push(
+        `shc_tls_certificate_expiry_timestamp_seconds{monitor_id="${c.id}",monitor="${
+          label(c.name)
+        }"} ${Math.floor(c.validTo / 1000)}`,
+      );
     }
     return out.join("\n") + "\n";
   }

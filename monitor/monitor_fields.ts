@@ -219,6 +219,39 @@ export function parseIds(v: unknown, maxCount: number): Parsed<number[]> {
   return { value: unique };
 }
 
+/**
+ * Parses a list of day counts (numbers, or digits separated by spaces or commas), each within
+ * `[min, max]`: distinct, largest first. Blank text is the empty list (never warn); only a
+ * missing value (undefined) means "not given".
+ */
+export function parseDays(
+  v: unknown,
+  min: number,
+  max: number,
+  maxCount: number,
+): Parsed<number[]> {
+  if (v === undefined || v === null) return null;
+  const list = Array.isArray(v)
+    ? v
+    : typeof v === "string"
+    ? v.split(/[\s,;]+/).filter((x) => x !== "")
+    : null;
+  const days: number[] = [];
+  for (const x of list ?? [null]) {
+    const n = typeof x === "number"
+      ? x
+      : typeof x === "string" && /^\d{1,6}$/.test(x.trim())
+      ? Number(x)
+      : NaN;
+    if (!Number.isInteger(n)) return { error: "Must be a list of whole numbers of days" };
+    if (n < min || n > max) return { error: `Each must be from ${min} to ${max} days` };
+    days.push(n);
+  }
+  const unique = [...new Set(days)].sort((a, b) => b - a);
+  if (unique.length > maxCount) return { error: `At most ${maxCount} values` };
+  return { value: unique };
+}
+
 /** Parses a monitor id (a number or digits); whether it may be used is `validateMonitor()`'s. */
 export function parseReference(v: unknown): Parsed<number> {
   if (isBlank(v)) return null;
@@ -372,6 +405,8 @@ export function parseByKind(kind: FieldKind, v: unknown, required = false): Pars
       return parseText(v, kind.maxLength);
     case "assertions":
       return parseAssertions(typeof v === "string" && v.trim() === "" ? [] : v);
+    case "days":
+      return parseDays(v, kind.min, kind.max, kind.maxCount);
   }
 }
 
@@ -383,6 +418,7 @@ export function parseByKind(kind: FieldKind, v: unknown, required = false): Pars
  */
 function formString(v: unknown, kind?: FieldKind): string {
   if (kind?.type === "assertions" && Array.isArray(v)) return formatAssertions(v);
+  if (kind?.type === "days" && Array.isArray(v)) return v.join(", ");
   return Array.isArray(v) ? v.join("\n") : v === null || v === undefined ? "" : String(v);
 }
 

@@ -4,7 +4,13 @@
  */
 import type { Check, Monitor, MonitorState, MonitorStatus } from "./types.ts";
 import type { MonitorService } from "./service.ts";
-import { initialState, type OverviewStamp, type UptimeWindows } from "./store/records.ts";
+import { displayStatus } from "./state.ts";
+import {
+  initialState,
+  type OverviewStamp,
+  type StoredCertificate,
+  type UptimeWindows,
+} from "./store/records.ts";
 
 /** Up to this many changed rows are read by id; more, through the whole list. */
 const FEW_ROWS = 20;
@@ -21,6 +27,8 @@ export interface OverviewRow {
   uptime: UptimeWindows;
   /** Newest `HEARTBEATS` checks, oldest first. */
   beats: Check[];
+  /** The TLS certificate of an https monitor, when one was read. */
+  certificate: StoredCertificate | null;
 }
 
 /** A website followed by its internal apps. */
@@ -132,16 +140,24 @@ export class OverviewReader {
     // each on a database server instead of two per row).
     let monitors: Monitor[];
     let states: Map<number, MonitorState>;
+    let certificates: Map<number, StoredCertificate>;
     if (ids && ids.length <= FEW_ROWS) {
       monitors = (await Promise.all(ids.map((id) => store.monitors.get(id))))
         .filter((m) => m !== null);
-      states = new Map(
-        await Promise.all(
+      const [s, c] = await Promise.all([
+        Promise.all(
           monitors.map(async (m) => [m.id, await store.states.get(m.id, m.createdAt)] as const),
         ),
-      );
+        Promise.all(monitors.map(async (m) => [m.id, await store.certificates.get(m.id)] as const)),
+      ]);
+      states = new Map(s);
+      certificates = new Map(c.filter((e): e is [number, StoredCertificate] => e[1] !== null));
     } else {
-      [monitors, states] = await Promise.all([store.monitors.list(), store.states.all()]);
+      [monitors, states, certificates] = await Promise.all([
+        store.monitors.list(),
+        store.states.all(),
+        store.certificates.all(),
+      ]);
       if (ids) {
         const wanted = new Set(ids);
         monitors = monitors.filter((m) => wanted.has(m.id));
@@ -158,10 +174,11 @@ export class OverviewReader {
       return {
         monitor,
         state,
-        status: monitor.active ? state.state : "paused",
+        status: displayStatus(monitor, state),
         lastCheck: strip.at(-1) ?? null,
         uptime: uptime.get(monitor.id) ?? NO_UPTIME,
         beats: strip,
+        certificate: certificates.get(monitor.id) ?? null,
       };
     });
   }
@@ -169,7 +186,7 @@ export class OverviewReader {
 
 /** Counts rows by displayed status. */
 export function countStatuses(rows: { status: MonitorStatus }[]): StatusCounts {
-  const counts: StatusCounts = { up: 0, down: 0, pending: 0, paused: 0 };
+  const counts: StatusCounts = { up: 0, degraded: 0, down: 0, pending: 0, paused: 0 };
   for (const r of rows) counts[r.status]++;
   return counts;
 }

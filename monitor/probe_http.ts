@@ -8,6 +8,7 @@ import { Readable } from "node:stream";
 import { classifyProbeError, type ProbeDeadline, probeDeadline } from "./classify.ts";
 import { statusMatches } from "./expected_status.ts";
 import { evaluate, needsBody } from "./assertions.ts";
+import { readCertificate } from "./tls_certificate.ts";
 import { DEFAULT_USER_AGENT, type ErrorKind, type ProbeResult, type ProbeTarget } from "./types.ts";
 
 /** Options for {@link probeHttp}. */
@@ -195,6 +196,27 @@ function httpUrl(input: string, base?: URL): URL {
 export async function probeHttp(
   target: ProbeTarget,
   options: HttpProbeOptions = {},
+): Promise<ProbeResult> {
+  if (!target.inspectCertificate || !/^https:/i.test(target.url)) {
+    return await requestHttp(target, options);
+  }
+  // The certificate is read on a connection of its own, alongside the request and within the
+  // same timeout, so it is known even when the request fails (expired, wrong host, not trusted).
+  const deadline = probeDeadline(target.timeoutMs, "certificate", options.signal);
+  try {
+    const [result, certificate] = await Promise.all([
+      requestHttp(target, options),
+      readCertificate(new URL(target.url), deadline.signal),
+    ]);
+    return { ...result, certificate };
+  } finally {
+    deadline.dispose();
+  }
+}
+
+async function requestHttp(
+  target: ProbeTarget,
+  options: HttpProbeOptions,
 ): Promise<ProbeResult> {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const started = performance.now();

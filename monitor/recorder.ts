@@ -1,8 +1,16 @@
 /** Records a probe result: check, state, incident, rollups and transition in one transaction. */
-import type { Check, Monitor, MonitorState, ProbeResult, Transition } from "./types.ts";
+import type {
+  CertificateInfo,
+  Check,
+  Monitor,
+  MonitorState,
+  ProbeResult,
+  Transition,
+} from "./types.ts";
 import type { Repositories, Store } from "./store/store.ts";
 import { StorageError } from "./store/health.ts";
-import { checkStep } from "./check_step.ts";
+import { checkStep, type DegradedOp } from "./check_step.ts";
+import { certificateStep, expiryMessage } from "./cert_expiry.ts";
 import { log, redactUrl } from "./log.ts";
 
 /**
@@ -19,7 +27,10 @@ export interface RecordedCheck {
   monitor: Monitor;
   check: Check;
   state: MonitorState;
+  /** The outage transition, else the DEGRADED change, else the certificate warning. */
   transition: Transition | null;
+  /** Every transition this check alerted on (an outage one first). */
+  told: Transition[];
 }
 
 /** Options for {@link CheckRecorder.record}. */
@@ -136,16 +147,23 @@ export class CheckRecorder {
 
   #announce(recorded: RecordedCheck): void {
     const { monitor, check } = recorded;
-    const checkedAt = check.checkedAt;
-    const t = recorded.transition;
-    if (t) {
+    for (const t of recorded.told) {
       const fields = {
         monitor: monitor.id,
         name: monitor.name,
         url: redactUrl(monitor.url),
         incident: t.incident.id,
       };
-      if (t.kind === "down") {
+      const type = t.incident.type;
+      if (t.kind === "warning") {
+        log.warn("monitor.certificate_expiring", {
+          ...fields,
+          days: t.warningDays,
+          message: t.incident.errorMessage,
+        });
+      } else if (t.kind === "down" && type === "degraded") {
+        log.warn("monitor.degraded", { ...fields, message: t.incident.errorMessage });
+      } else if (t.kind === "down") {
         log.warn("monitor.down", {
           ...fields,
           cause: t.check.errorKind,
@@ -154,9 +172,10 @@ export class CheckRecorder {
           failures: t.consecutiveFailures,
         });
       } else {
-        log.info("monitor.recovered", {
+        log.info(type === "degraded" ? "monitor.degraded_recovered" : "monitor.recovered", {
           ...fields,
-          downForMs: checkedAt - t.incident.startedAt,
+          [type === "degraded" ? "slowForMs" : "downForMs"]: check.checkedAt -
+            t.incident.startedAt,
         });
       }
     }
@@ -196,8 +215,78 @@ export class CheckRecorder {
     if (step.recoveredWithoutIncident) {
       log.warn("monitor.recovered_without_incident", { monitor: monitor.id });
     }
+    const slow = await this.#applyDegraded(tx, monitor, check, step.degraded, state);
     await tx.states.save(state);
-    if (transition) { for (const w of this.#writers) await w(tx, transition); }
-    return { monitor, check, state, transition };
+    const warning = result.certificate
+      ? await this.#applyCertificate(tx, monitor, check, result.certificate)
+      : null;
+    // At most one of the outage transitions; a DEGRADED change and a certificate warning are
+    // told besides it (each is its own alert).
+    const told = [transition, slow, warning].filter((t): t is Transition => t !== null);
+    for (const t of told) for (const w of this.#writers) await w(tx, t);
+    return { monitor, check, state, transition: transition ?? slow ?? warning, told };
+  }
+
+  /** Opens, extends or closes the DEGRADED incident; returns the transition to alert on. */
+  async #applyDegraded(
+    tx: Repositories,
+    monitor: Monitor,
+    check: Check,
+    op: DegradedOp | null,
+    state: MonitorState,
+  ): Promise<Transition | null> {
+    if (op?.op === "open") {
+      const incident = await tx.incidents.open(check, check.checkedAt, op.slowChecks, {
+        type: "degraded",
+        errorKind: "slow",
+        errorMessage: op.message,
+      });
+      state.degradedIncidentId = incident.id;
+      return { kind: "down", monitor, incident, check, consecutiveFailures: op.slowChecks };
+    }
+    if (op?.op === "extend") await tx.incidents.extend(op.incidentId, check);
+    if (op?.op === "close") {
+      const incident = await tx.incidents.close(op.incidentId, op.endedAt);
+      if (!op.silently) {
+        return { kind: "recovered", monitor, incident, check, consecutiveFailures: 0 };
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Stores the certificate a check read; opens or extends the certificate incident and returns a
+   * warning when a days threshold was crossed for the first time for this certificate.
+   */
+  async #applyCertificate(
+    tx: Repositories,
+    monitor: Monitor,
+    check: Check,
+    seen: CertificateInfo,
+  ): Promise<Transition | null> {
+    const stored = await tx.certificates.get(monitor.id);
+    const step = certificateStep(monitor.id, stored, seen, monitor.certExpiryDays, check.checkedAt);
+    if (step.close !== null) await tx.incidents.close(step.close, check.checkedAt);
+    let transition: Transition | null = null;
+    if (step.warnDays !== null) {
+      const incident = step.next.incidentId === null
+        ? await tx.incidents.open(check, check.checkedAt, 1, {
+          type: "certificate",
+          errorKind: "certificate_expiry",
+          errorMessage: expiryMessage(seen, check.checkedAt),
+        })
+        : await tx.incidents.extend(step.next.incidentId, check);
+      step.next.incidentId = incident.id;
+      transition = {
+        kind: "warning",
+        monitor,
+        incident,
+        check,
+        consecutiveFailures: 0,
+        warningDays: step.warnDays,
+      };
+    }
+    await tx.certificates.save(step.next);
+    return transition;
   }
 }

@@ -8,7 +8,7 @@ import type {
   ProbeResult,
 } from "./types.ts";
 import type { Store } from "./store/store.ts";
-import { initialState, type Period, type Rollup } from "./store/records.ts";
+import { initialState, type Period, type Rollup, type StoredCertificate } from "./store/records.ts";
 import { headerPairs, parseReference } from "./monitor_fields.ts";
 import { CheckRecorder, type RecordedCheck } from "./recorder.ts";
 import { type MonitorInput, monitorToInput, validateMonitor } from "./validate.ts";
@@ -16,6 +16,7 @@ import { NotFoundError, StaleCheckError, ValidationError } from "./errors.ts";
 import { StorageError } from "./store/health.ts";
 import type { ProbeTarget } from "./types.ts";
 import { guardProbe, WATCHDOG_GRACE_MS } from "./watchdog.ts";
+import { displayStatus } from "./state.ts";
 
 /** Probes a target; the service is given one so tests can swap it. */
 export type ProbeFn = (
@@ -29,6 +30,8 @@ export interface MonitorView {
   state: MonitorState;
   status: MonitorStatus;
   lastCheck: Check | null;
+  /** The TLS certificate its latest https check read (null for other kinds, or before). */
+  certificate: StoredCertificate | null;
 }
 
 /** Uptime percentages (null when there were no checks) over the standard windows. */
@@ -92,22 +95,29 @@ export class MonitorService {
     for (const l of this.#changeListeners) l(id);
   }
 
-  #view(monitor: Monitor, state: MonitorState, lastCheck: Check | null): MonitorView {
-    return { monitor, state, status: monitor.active ? state.state : "paused", lastCheck };
+  #view(
+    monitor: Monitor,
+    state: MonitorState,
+    lastCheck: Check | null,
+    certificate: StoredCertificate | null,
+  ): MonitorView {
+    return { monitor, state, status: displayStatus(monitor, state), lastCheck, certificate };
   }
 
   /** Every monitor, websites each followed by their internal apps. */
   async list(): Promise<MonitorView[]> {
-    const [all, states, latest] = await Promise.all([
+    const [all, states, latest, certificates] = await Promise.all([
       this.store.monitors.list(),
       this.store.states.all(),
       this.store.dashboard.recentChecksByMonitor(1),
+      this.store.certificates.all(),
     ]);
     // Never checked: pending since it was created (a stable status_since, not "now").
     return all.map((m) => {
       const state = states.get(m.id) ?? initialState(m.id, m.createdAt);
       const last = latest.get(m.id)?.[0];
-      return this.#view(m, state, last && last.id === state.lastCheckId ? last : null);
+      const lastCheck = last && last.id === state.lastCheckId ? last : null;
+      return this.#view(m, state, lastCheck, certificates.get(m.id) ?? null);
     });
   }
 
@@ -116,8 +126,11 @@ export class MonitorService {
     const m = await this.store.monitors.get(id);
     if (!m) throw new NotFoundError(`No monitor with id ${id}`);
     const state = await this.store.states.get(id, m.createdAt);
-    const last = state.lastCheckId === null ? null : await this.store.checks.get(state.lastCheckId);
-    return this.#view(m, state, last);
+    const [last, certificate] = await Promise.all([
+      state.lastCheckId === null ? null : this.store.checks.get(state.lastCheckId),
+      this.store.certificates.get(id),
+    ]);
+    return this.#view(m, state, last, certificate);
   }
 
   /** A monitor's internal apps. */
@@ -241,6 +254,7 @@ export class MonitorService {
           : null,
         userAgent: monitor.userAgent,
         assertions: monitor.assertions,
+        inspectCertificate: monitor.kind === "http",
       };
       // A probe cut short by shutdown says nothing about the target: guardProbe rejects and
       // nothing is recorded. One that outlives its timeout is recorded as a timeout.

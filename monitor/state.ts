@@ -1,5 +1,17 @@
 /** The pure UP/DOWN state machine: previous state + one check result → next state. */
-import type { HealthState, TransitionKind } from "./types.ts";
+import type { HealthState, Monitor, MonitorState, MonitorStatus, TransitionKind } from "./types.ts";
+
+/**
+ * What a monitor shows: `paused` when inactive, `degraded` while UP with a DEGRADED incident
+ * open, else its health state.
+ */
+export function displayStatus(
+  monitor: Pick<Monitor, "active">,
+  state: Pick<MonitorState, "state" | "degradedIncidentId">,
+): MonitorStatus {
+  if (!monitor.active) return "paused";
+  return state.state === "up" && state.degradedIncidentId !== null ? "degraded" : state.state;
+}
 
 /** The part of the persisted state the machine reads. */
 export interface StateBefore {

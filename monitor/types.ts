@@ -13,7 +13,11 @@ export type ErrorKind =
   | "connection_reset"
   | "network"
   /** The status matched, but an assertion over the response failed (`monitor/assertions.ts`). */
-  | "assertion";
+  | "assertion"
+  /** UP, but slower than the monitor's DEGRADED threshold (degraded incidents only). */
+  | "slow"
+  /** The TLS certificate expires soon (certificate incidents only). */
+  | "certificate_expiry";
 
 /** HTTP methods a monitor can send. */
 export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
@@ -40,8 +44,11 @@ export type Assertion =
 
 /** The persisted health state; `paused` is derived from `active = false`. */
 export type HealthState = "up" | "down" | "pending";
-/** What a monitor shows: its health state, or `paused`. */
-export type MonitorStatus = HealthState | "paused";
+/**
+ * What a monitor shows: its health state, `degraded` (UP, but slower than its threshold for
+ * several checks; counted as up for uptime), or `paused`.
+ */
+export type MonitorStatus = HealthState | "degraded" | "paused";
 
 /** What one probe needs to know about its target. */
 export interface ProbeTarget {
@@ -69,6 +76,20 @@ export interface ProbeTarget {
   userAgent?: string;
   /** Checked over the bounded response once the status matched. */
   assertions?: Assertion[];
+  /** Read the server's TLS certificate too (https only); see {@link ProbeResult.certificate}. */
+  inspectCertificate?: boolean;
+}
+
+/** The leaf certificate a TLS server presented. */
+export interface CertificateInfo {
+  /** SHA-256 fingerprint, colon-separated hex: identifies the certificate. */
+  fingerprint: string;
+  subject: string;
+  issuer: string;
+  /** Epoch ms. */
+  validFrom: number;
+  /** Epoch ms: when it expires. */
+  validTo: number;
 }
 
 /** The User-Agent a probe sends unless the monitor sets another. */
@@ -84,6 +105,8 @@ export interface ProbeResult {
   errorKind: ErrorKind | null;
   /** Human-readable cause; null when ok. */
   errorMessage: string | null;
+  /** The leaf certificate of an https target, when it could be read (not stored with the check). */
+  certificate?: CertificateInfo | null;
 }
 
 /** A stored check: a probe result with its time. */
@@ -128,6 +151,12 @@ export interface Monitor {
   authSecret: string;
   userAgent: string;
   assertions: Assertion[];
+  /** A successful check slower than this (ms) counts as slow; null = no DEGRADED state. */
+  degradedMs: number | null;
+  /** Slow checks in a row before the monitor shows DEGRADED (and alerts once). */
+  degradedChecks: number;
+  /** Days before a TLS certificate's expiry to warn (each once per certificate); [] = never. */
+  certExpiryDays: number[];
   createdAt: number;
   updatedAt: number;
 }
@@ -144,12 +173,23 @@ export interface MonitorState {
   failingSince: number | null;
   /** Epoch ms of the last change of `state`. */
   changedAt: number;
+  /** Successful checks in a row slower than the monitor's `degradedMs`. */
+  slowChecks: number;
+  /** The open DEGRADED incident: set while the monitor shows DEGRADED. */
+  degradedIncidentId: number | null;
 }
 
-/** One DOWN period. */
+/**
+ * What an incident is about: an outage (`down`), a slow period (`degraded`, the monitor stayed
+ * up), or a TLS certificate close to expiry (`certificate`, one per certificate).
+ */
+export type IncidentType = "down" | "degraded" | "certificate";
+
+/** One DOWN period, DEGRADED period, or expiring certificate. */
 export interface Incident {
   id: number;
   monitorId: number;
+  type: IncidentType;
   /** Time of the first failed check of the outage (epoch ms). */
   startedAt: number;
   /** Time the failure threshold was reached and the monitor went DOWN. */
@@ -163,8 +203,11 @@ export interface Incident {
   errorMessage: string;
 }
 
-/** A state change worth telling people about. */
-export type TransitionKind = "down" | "recovered";
+/**
+ * A state change worth telling people about. For a `degraded` incident, `down` means it became
+ * DEGRADED and `recovered` that it is fast again; `warning` is a certificate expiry warning.
+ */
+export type TransitionKind = "down" | "recovered" | "warning";
 
 /** Published when a monitor goes DOWN or comes back UP. */
 export interface Transition {
@@ -174,4 +217,6 @@ export interface Transition {
   check: Check;
   /** Consecutive failed checks at the time of the transition (0 on recovery). */
   consecutiveFailures: number;
+  /** For a certificate `warning`: the threshold crossed, in days (also the alert's seq). */
+  warningDays?: number;
 }

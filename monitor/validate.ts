@@ -180,6 +180,11 @@ export function validateMonitor(
   }
 
   httpOptionRules(fields as MonitorFields, errors);
+  // A check slower than its timeout fails, so a DEGRADED threshold must be below it.
+  const slow = fields.degradedMs as number | null;
+  if (!errors.degraded_ms && !errors.timeout_ms && slow !== null && slow >= timeoutMs) {
+    errors.degraded_ms = `Must be shorter than the timeout (${timeoutMs} ms)`;
+  }
 
   if (Object.keys(errors).length === 0) {
     const inOrder: Record<string, unknown> = {};

@@ -5,6 +5,7 @@ import type { Runtime } from "../runtime.ts";
 import { checkJson, incidentJson, jsonObject, monitorJson } from "./json.ts";
 import { jsonError } from "./errors.ts";
 import { bearerAuth } from "./bearer.ts";
+import { displayStatus } from "../monitor/state.ts";
 import { alertRoutes } from "./api_alerts.ts";
 import { channelRoutes } from "./api_channels.ts";
 
@@ -56,7 +57,7 @@ export function apiRoutes(rt: Runtime): Hono {
     const recorded = await rt.service.checkNow(idParam(c.req.param("id")));
     return c.json({
       ...checkJson(recorded.check),
-      status: recorded.monitor.active ? recorded.state.state : "paused",
+      status: displayStatus(recorded.monitor, recorded.state),
     });
   });
 

@@ -52,12 +52,20 @@ export function createApp(rt: Runtime, web: WebOptions = {}): Hono {
 
   app.get("/metrics", bearerAuth(rt.accounts), async (c) => {
     c.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    const counts = await rt.statusCounts();
+    const [counts, monitors, certificates] = await Promise.all([
+      rt.statusCounts(),
+      rt.store.monitors.list(),
+      rt.store.certificates.all(),
+    ]);
+    const expiries = monitors.flatMap((m) => {
+      const cert = certificates.get(m.id);
+      return cert ? [{ id: m.id, name: m.name, validTo: cert.validTo }] : [];
+    });
     return c.body(rt.metrics.render(rt.scheduler.stats(), counts, {
       storage: rt.storage(),
       unstoredChecks: rt.service.recorder.backlog,
       droppedLogLines: droppedLogLines(),
-    }));
+    }, expiries));
   });
 
   app.route("/api/v1", apiRoutes(rt));

@@ -28,7 +28,18 @@ export function monitorJson(v: MonitorView) {
     status: v.status,
     consecutive_failures: v.state.consecutiveFailures,
     status_since: iso(v.state.changedAt),
+    slow_checks: v.state.slowChecks,
     last_check: v.lastCheck ? checkJson(v.lastCheck) : null,
+    tls_certificate: v.certificate
+      ? {
+        subject: v.certificate.subject,
+        issuer: v.certificate.issuer,
+        valid_from: iso(v.certificate.validFrom),
+        valid_to: iso(v.certificate.validTo),
+        fingerprint_sha256: v.certificate.fingerprint,
+        checked_at: iso(v.certificate.checkedAt),
+      }
+      : null,
     created_at: iso(m.createdAt),
     updated_at: iso(m.updatedAt),
   };
@@ -39,6 +50,7 @@ export function incidentJson(i: Incident, now = Date.now()) {
   return {
     id: i.id,
     monitor_id: i.monitorId,
+    type: i.type,
     started_at: iso(i.startedAt),
     confirmed_at: iso(i.confirmedAt),
     ended_at: iso(i.endedAt),

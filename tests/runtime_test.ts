@@ -45,7 +45,13 @@ Deno.test("Runtime runs the first check of a new monitor at once and counts stat
     const up = (await rt.service.create({ name: "up", url: t.url })).id;
     await rt.service.create({ name: "paused", url: t.url, active: false });
     await waitFor(async () => (await rt.service.get(up)).status === "up", { timeoutMs: 3000 });
-    assert.deepEqual(await rt.statusCounts(), { up: 1, down: 0, pending: 0, paused: 1 });
+    assert.deepEqual(await rt.statusCounts(), {
+      up: 1,
+      degraded: 0,
+      down: 0,
+      pending: 0,
+      paused: 1,
+    });
     assert.equal(t.requests, 1, "the paused monitor was probed");
   } finally {
     await rt.stop();

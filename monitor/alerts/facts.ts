@@ -19,10 +19,12 @@ export async function loadFacts(
     store.incidents.get(row.incidentId),
   ]);
   if (!monitor || !incident) return null;
-  const [parent, check, apps] = await Promise.all([
+  const [parent, check, apps, certificate] = await Promise.all([
     monitor.parentId === null ? null : store.monitors.get(monitor.parentId),
     row.checkId === null ? null : store.checks.get(row.checkId),
-    store.monitors.childIds(monitor.id),
+    // Apps are listed in a website's outage emails only.
+    incident.type === "down" ? store.monitors.childIds(monitor.id) : [],
+    incident.type === "certificate" ? store.certificates.get(monitor.id) : null,
   ]);
   const hasApps = apps.length > 0;
   return {
@@ -36,6 +38,7 @@ export async function loadFacts(
       timeoutMs: monitor.timeoutMs,
       failureThreshold: monitor.failureThreshold,
       parentName: parent?.name ?? null,
+      degradedMs: monitor.degradedMs,
     },
     incident,
     check,
@@ -46,6 +49,7 @@ export async function loadFacts(
       : [],
     dashboardUrl: `${baseUrl}/monitors/${monitor.id}`,
     now,
+    certificate,
   };
 }
 

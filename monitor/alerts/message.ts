@@ -3,7 +3,8 @@
  * wording is pinned by table tests. Subjects are short enough for a phone's lock screen.
  */
 import type { AppOutageRow } from "../store/records.ts";
-import type { ErrorKind, Incident } from "../types.ts";
+import type { CertificateInfo, ErrorKind, Incident } from "../types.ts";
+import { expiresIn } from "../cert_expiry.ts";
 
 /** What an alert row announces (defined with the outbox rows in the store). */
 import type { AlertKind } from "../store/records.ts";
@@ -19,6 +20,8 @@ export interface MonitorFacts {
   failureThreshold: number;
   /** The website's name when this monitor is an internal app. */
   parentName: string | null;
+  /** The DEGRADED threshold (ms), when set. */
+  degradedMs?: number | null;
 }
 
 /** The check that caused the transition (null when it was pruned). */
@@ -51,6 +54,8 @@ export interface AlertFacts {
   dashboardUrl: string;
   /** Render time (epoch ms): durations of outages still open end here. */
   now: number;
+  /** For a certificate warning: the certificate the monitor presents now. */
+  certificate?: CertificateInfo | null;
 }
 
 /** A rendered email. */
@@ -69,6 +74,8 @@ const SHORT_CAUSE: Record<ErrorKind, string> = {
   connection_reset: "connection reset",
   network: "network error",
   assertion: "assertion failed",
+  slow: "slow responses",
+  certificate_expiry: "certificate expiring",
 };
 
 const REASONS: Record<number, string> = {
@@ -139,6 +146,10 @@ export function causeInWords(
       return "A network error prevented the check from completing.";
     case "assertion":
       return "The server answered with the expected status, but the response failed one of the monitor's assertions (its content, a header or the response time).";
+    case "slow":
+      return "The service is up, but its responses have been slower than the monitor's DEGRADED threshold for several checks in a row.";
+    case "certificate_expiry":
+      return "The server's TLS certificate expires soon: renew it before browsers and clients refuse the connection.";
   }
 }
 
@@ -184,7 +195,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** Builds the subject, plain-text and HTML bodies of one alert. */
 export function buildAlertMessage(f: AlertFacts): AlertMessage {
-  const rows = f.kind === "recovered" ? recoveredRows(f) : downRows(f);
+  const type = f.incident.type;
+  const rows = factRows(f);
   const intro = introLine(f);
   const apps = f.affected.map((a) => appLine(a, f.now));
   const appsTitle = `Internal apps affected (${f.affected.length}):`;
@@ -201,7 +213,11 @@ export function buildAlertMessage(f: AlertFacts): AlertMessage {
     "Server Health Checker",
     "",
   ].join("\n");
-  const color = f.kind === "recovered" ? "#1a7f37" : "#cf222e";
+  const color = f.kind === "recovered"
+    ? "#1a7f37"
+    : type === "down" || f.kind === "reminder"
+    ? "#cf222e"
+    : "#9a6700";
   const html = [
     "<!DOCTYPE html>",
     '<html><body style="font-family:-apple-system,Segoe UI,Roboto,Arial,sans-serif;font-size:15px;line-height:1.4;color:#1f2328">',
@@ -233,10 +249,35 @@ export function buildAlertMessage(f: AlertFacts): AlertMessage {
   return { subject: subjectLine(f), text, html };
 }
 
+/** The labelled facts of an alert, in reading order (the email's table). */
+export function factRows(f: AlertFacts): [string, string][] {
+  const type = f.incident.type;
+  return type === "certificate"
+    ? certificateRows(f)
+    : type === "degraded"
+    ? degradedRows(f)
+    : f.kind === "recovered"
+    ? recoveredRows(f)
+    : downRows(f);
+}
+
 function subjectLine(f: AlertFacts): string {
   const i = f.incident;
   const name = oneLine(f.monitor.name);
   const n = f.affected.length;
+  if (i.type === "certificate") {
+    const when = f.certificate
+      ? expiresIn(f.certificate.validTo, f.now)
+      : `expires within ${plural(f.seq, "day")}`;
+    return `[CERTIFICATE] ${name} — TLS certificate ${when}`;
+  }
+  if (i.type === "degraded") {
+    return f.kind === "recovered"
+      ? `[RECOVERED] ${name} — responses fast again after ${
+        formatDuration(endOf(f) - i.startedAt)
+      } degraded`
+      : `[DEGRADED] ${name} — ${slowSummary(f)}`;
+  }
   if (f.kind === "recovered") {
     const apps = n ? ` (+${plural(n, "internal app")})` : "";
     return `[RECOVERED] ${name} — down for ${formatDuration(endOf(f) - i.startedAt)}${apps}`;
@@ -251,9 +292,20 @@ function subjectLine(f: AlertFacts): string {
   return `[DOWN] ${name} — ${cause}${apps}`;
 }
 
-function introLine(f: AlertFacts): string {
+/** The email's first line: "Shop is DOWN.", "Shop is DEGRADED: up, but slow.", … */
+export function introLine(f: AlertFacts): string {
   const name = oneLine(f.monitor.name);
   const of = f.monitor.parentName ? ` (internal app of ${oneLine(f.monitor.parentName)})` : "";
+  if (f.incident.type === "certificate") {
+    return `The TLS certificate of ${name}${of} ${
+      f.certificate ? expiresIn(f.certificate.validTo, f.now) : "expires soon"
+    }.`;
+  }
+  if (f.incident.type === "degraded") {
+    return f.kind === "recovered"
+      ? `${name}${of} responds at normal speed again (no longer DEGRADED).`
+      : `${name}${of} is DEGRADED: up, but slow.`;
+  }
   if (f.kind === "recovered") return `${name}${of} is back UP.`;
   if (f.kind === "reminder") return `${name}${of} is still DOWN (reminder ${f.seq}).`;
   return `${name}${of} is DOWN.`;
@@ -310,6 +362,50 @@ function recoveredRows(f: AlertFacts): [string, string][] {
     const status = f.check.httpStatus === null ? "" : `HTTP ${f.check.httpStatus}, `;
     rows.push(["Now", `${status}${Math.round(f.check.latencyMs)} ms`]);
   }
+  return rows;
+}
+
+/** "slower than 800 ms (last 1234 ms)" for a DEGRADED subject. */
+function slowSummary(f: AlertFacts): string {
+  const limit = f.monitor.degradedMs;
+  const last = f.check ? ` (last ${Math.round(f.check.latencyMs)} ms)` : "";
+  return limit ? `slower than ${limit} ms${last}` : `slow responses${last}`;
+}
+
+function degradedRows(f: AlertFacts): [string, string][] {
+  const i = f.incident;
+  const rows: [string, string][] = [["URL", f.monitor.url]];
+  if (f.kind === "recovered") {
+    rows.push(["Degraded for", formatDuration(endOf(f) - i.startedAt)]);
+    rows.push(["Degraded since", iso(i.startedAt)]);
+    rows.push(["Back to normal", iso(endOf(f))]);
+    rows.push(["Slow checks", String(i.failureCount)]);
+    if (f.check) rows.push(["Now", `${Math.round(f.check.latencyMs)} ms`]);
+    return rows;
+  }
+  rows.push(["Cause", causeInWords("slow", null, f.monitor)]);
+  if (i.errorMessage) rows.push(["Detail", i.errorMessage]);
+  if (f.monitor.degradedMs) rows.push(["Threshold", `${f.monitor.degradedMs} ms`]);
+  if (f.check) rows.push(["Latency", `${Math.round(f.check.latencyMs)} ms`]);
+  rows.push(["Degraded since", iso(i.startedAt)]);
+  // Delivery can lag; say it is over rather than alarm about the past.
+  if (i.endedAt !== null) rows.push(["Update", `back to normal at ${iso(i.endedAt)}`]);
+  return rows;
+}
+
+function certificateRows(f: AlertFacts): [string, string][] {
+  const c = f.certificate;
+  const rows: [string, string][] = [["URL", f.monitor.url]];
+  if (!c) {
+    rows.push(["Detail", f.incident.errorMessage]);
+    return rows;
+  }
+  rows.push(["Expires", `${iso(c.validTo)} (${expiresIn(c.validTo, f.now)})`]);
+  rows.push(["Subject", c.subject]);
+  rows.push(["Issuer", c.issuer]);
+  rows.push(["Valid from", iso(c.validFrom)]);
+  rows.push(["Fingerprint", `SHA-256 ${c.fingerprint}`]);
+  rows.push(["Warning", `${plural(f.seq, "day")} before expiry`]);
   return rows;
 }
 

@@ -17,6 +17,10 @@
  * - While the website is failing but below its threshold, an app's DOWN is held until the
  *   website's verdict is due (capped), so the website's DOWN can absorb it.
  * Everything else is sent on its own. Flapping within a threshold never reaches this writer.
+ *
+ * DEGRADED and certificate incidents are never grouped: each monitor's are sent on their own,
+ * at once. A certificate warning's row has kind `warning` and seq = the days threshold, so each
+ * threshold is sent at most once per certificate.
  */
 import type { Repositories } from "../store/store.ts";
 import type { TransitionWriter } from "../recorder.ts";
@@ -42,21 +46,23 @@ export function alertWriter(opts: WriterOptions): TransitionWriter {
     const now = opts.now();
     const m = t.monitor;
     const parent = m.parentId === null ? null : await tx.monitors.get(m.parentId);
-    const hasApps = parent === null && (await tx.monitors.childIds(m.id)).length > 0;
+    const outage = t.incident.type === "down";
+    const hasApps = outage && parent === null && (await tx.monitors.childIds(m.id)).length > 0;
     const kinds = new Map((await tx.channels.list()).map((c) => [c.id, c.kind]));
     const targets = alertTargets(m, parent, t.kind, opts.adminEmail, kinds);
     const base = {
       monitorId: m.id,
       incidentId: t.incident.id,
       kind: t.kind,
-      seq: 0,
+      seq: t.kind === "warning" ? t.warningDays ?? 0 : 0,
       checkId: t.check.id,
       failures: t.kind === "down" ? t.consecutiveFailures : t.incident.failureCount,
       threshold: m.failureThreshold,
       createdAt: now,
     };
-    const window = parent !== null || hasApps ? opts.groupWindowMs : 0;
-    const hold = parent !== null && t.kind === "down" ? await websiteHold(tx, parent) : 0;
+    const grouped = outage && parent !== null;
+    const window = grouped || hasApps ? opts.groupWindowMs : 0;
+    const hold = grouped && t.kind === "down" ? await websiteHold(tx, parent) : 0;
     for (const to of targets) {
       if (to.channel === EMAIL_CHANNEL && !opts.enabled) {
         // Recorded so the history shows what would have been sent; never picked up later, so
@@ -72,7 +78,7 @@ export function alertWriter(opts: WriterOptions): TransitionWriter {
         });
         continue;
       }
-      const into = parent ? await foldTarget(tx, parent, t, to, opts.adminEmail, kinds) : null;
+      const into = grouped ? await foldTarget(tx, parent, t, to, opts.adminEmail, kinds) : null;
       await tx.outbox.insert({
         ...base,
         channel: to.channel,
@@ -82,7 +88,7 @@ export function alertWriter(opts: WriterOptions): TransitionWriter {
         lastError: null,
         nextAttemptAt: now + window + hold,
       });
-      if (hasApps) {
+      if (hasApps && t.kind !== "warning") {
         await tx.outbox.foldChildAlerts(m.id, t.kind, to.channel, to.target, t.incident.id);
       }
     }
@@ -113,7 +119,7 @@ async function foldTarget(
     );
     return down?.status === "grouped" && down.groupedInto === open && willHear ? open : null;
   }
-  const last = (await tx.incidents.list(website.id, 1))[0];
+  const last = (await tx.incidents.list(website.id, 1, "down"))[0];
   // The website's email lists only apps whose outage overlaps its own.
   if (!last || last.endedAt === null || t.incident.endedAt! < last.startedAt) return null;
   if (t.incident.startedAt > last.endedAt) return null;

@@ -58,11 +58,14 @@ export type FieldKind =
   /** A credential: never shown back in full (see `maskSecret()`); parsed by `validateMonitor()`. */
   | { type: "secret"; maxLength: number }
   /** A list of response assertions (`monitor/assertions.ts`), stored as a JSON array in TEXT. */
-  | { type: "assertions" };
+  | { type: "assertions" }
+  /** Distinct whole numbers of days, largest first, stored as a JSON array in TEXT. */
+  | { type: "days"; min: number; max: number; maxCount: number };
 
 /** Whether a kind is stored as JSON in a TEXT column. */
 export function isJsonKind(kind: FieldKind): boolean {
-  return kind.type === "emails" || kind.type === "ids" || kind.type === "assertions";
+  return kind.type === "emails" || kind.type === "ids" || kind.type === "assertions" ||
+    kind.type === "days";
 }
 
 /** One registry entry. */
@@ -269,6 +272,27 @@ export const MONITOR_FIELD_SPECS = [
     column: "assertions",
     kind: { type: "assertions" },
     default: [],
+  }),
+  field({
+    api: "degraded_ms",
+    prop: "degradedMs",
+    column: "degraded_ms",
+    kind: { type: "int", min: 1, max: 120_000 },
+    default: null,
+  }),
+  field({
+    api: "degraded_checks",
+    prop: "degradedChecks",
+    column: "degraded_checks",
+    kind: { type: "int", min: 1, max: 100 },
+    default: 3,
+  }),
+  field({
+    api: "cert_expiry_days",
+    prop: "certExpiryDays",
+    column: "cert_expiry_days",
+    kind: { type: "days", min: 1, max: 365, maxCount: 10 },
+    default: [30, 14, 7, 1],
   }),
 ] as const;
 

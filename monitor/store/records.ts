@@ -2,12 +2,32 @@
  * The records the store hands out and takes, shared by every engine, and the pure helpers
  * that define their meaning (bucket boundaries, percentiles, the initial state).
  */
-import type { ErrorKind, MonitorState } from "../types.ts";
+import type { CertificateInfo, ErrorKind, IncidentType, MonitorState } from "../types.ts";
 
 export type { MonitorFields } from "./field_registry.ts";
 
 /** What an alert row announces. */
-export type AlertKind = "down" | "recovered" | "reminder";
+export type AlertKind = "down" | "recovered" | "reminder" | "warning";
+
+/**
+ * The latest TLS certificate of an https monitor, with its warning bookkeeping: the open
+ * certificate incident and the smallest days threshold already warned about (both reset when
+ * another certificate is seen).
+ */
+export interface StoredCertificate extends CertificateInfo {
+  monitorId: number;
+  /** When a check last read it (epoch ms). */
+  checkedAt: number;
+  incidentId: number | null;
+  warnedDays: number | null;
+}
+
+/** What an incident other than an outage is opened with (see `IncidentRepo.open`). */
+export interface IncidentOptions {
+  type: Exclude<IncidentType, "down">;
+  errorKind: ErrorKind;
+  errorMessage: string;
+}
 
 /**
  * Where a row is. `pending` waits for `next_attempt_at`; `sending` is claimed by the sender
@@ -129,6 +149,8 @@ export function initialState(monitorId: number, now: number): MonitorState {
     lastCheckedAt: null,
     failingSince: null,
     changedAt: now,
+    slowChecks: 0,
+    degradedIncidentId: null,
   };
 }
 

@@ -2,7 +2,15 @@
  * Table rows → records, shared by both engines: their tables have the same columns. Flags are
  * 0/1 in SQLite and booleans in PostgreSQL; everything else arrives as the same JS value.
  */
-import type { Check, ErrorKind, HealthState, Incident, Monitor, MonitorState } from "../types.ts";
+import type {
+  Check,
+  ErrorKind,
+  HealthState,
+  Incident,
+  IncidentType,
+  Monitor,
+  MonitorState,
+} from "../types.ts";
 import { isJsonKind, MONITOR_FIELD_SPECS } from "./field_registry.ts";
 import type {
   AlertKind,
@@ -12,6 +20,7 @@ import type {
   ChannelRecord,
   Period,
   Rollup,
+  StoredCertificate,
   User,
 } from "./records.ts";
 
@@ -31,6 +40,8 @@ export function toState(r: Row): MonitorState {
     lastCheckedAt: (r.last_checked_at as number | null) ?? null,
     failingSince: (r.failing_since as number | null) ?? null,
     changedAt: r.changed_at as number,
+    slowChecks: (r.slow_checks as number | null) ?? 0,
+    degradedIncidentId: (r.degraded_incident_id as number | null) ?? null,
   };
 }
 
@@ -38,6 +49,7 @@ export function toIncident(r: Row): Incident {
   return {
     id: r.id as number,
     monitorId: r.monitor_id as number,
+    type: (r.type as IncidentType | null) ?? "down",
     startedAt: r.started_at as number,
     confirmedAt: r.confirmed_at as number,
     endedAt: (r.ended_at as number | null) ?? null,
@@ -119,6 +131,21 @@ export function rowToMonitor(r: Row): Monitor {
       : v ?? null;
   }
   return m as unknown as Monitor;
+}
+
+/** A tls_certificates row as a `StoredCertificate`. */
+export function toCertificate(r: Row): StoredCertificate {
+  return {
+    monitorId: r.monitor_id as number,
+    fingerprint: r.fingerprint as string,
+    subject: r.subject as string,
+    issuer: r.issuer as string,
+    validFrom: r.valid_from as number,
+    validTo: r.valid_to as number,
+    checkedAt: r.checked_at as number,
+    incidentId: (r.incident_id as number | null) ?? null,
+    warnedDays: (r.warned_days as number | null) ?? null,
+  };
 }
 
 export const toUser = (r: Row): User => ({

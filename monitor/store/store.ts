@@ -5,7 +5,14 @@
  * Every method is async, even on the embedded SQLite engine, so a service written against it
  * runs unchanged on a database server. Times are epoch milliseconds throughout.
  */
-import type { Check, Incident, Monitor, MonitorState, ProbeResult } from "../types.ts";
+import type {
+  Check,
+  Incident,
+  IncidentType,
+  Monitor,
+  MonitorState,
+  ProbeResult,
+} from "../types.ts";
 import type { StorageHealth } from "./health.ts";
 import type {
   AlertKind,
@@ -17,6 +24,7 @@ import type {
   AppOutageRow,
   ChannelFields,
   ChannelRecord,
+  IncidentOptions,
   MonitorFields,
   NewAlert,
   OverviewStamp,
@@ -24,6 +32,7 @@ import type {
   ReminderIncident,
   Rollup,
   SessionRow,
+  StoredCertificate,
   UptimeCounts,
   UptimeWindows,
   User,
@@ -62,14 +71,31 @@ export interface CheckRepo {
   okLatencies(monitorId: number, from: number, to: number): Promise<number[]>;
 }
 
-/** Outages: opened by the DOWN transition, closed by RECOVERED. */
+/**
+ * Incidents: outages (opened by the DOWN transition, closed by RECOVERED), and DEGRADED periods
+ * and expiring certificates (`options`).
+ */
 export interface IncidentRepo {
-  open(check: Check, startedAt: number, failureCount: number): Promise<Incident>;
+  /** Opens an outage at `check`, or with `options` a DEGRADED or certificate incident. */
+  open(
+    check: Check,
+    startedAt: number,
+    failureCount: number,
+    options?: IncidentOptions,
+  ): Promise<Incident>;
   extend(id: number, check: Check): Promise<Incident>;
   close(id: number, endedAt: number): Promise<Incident>;
   get(id: number): Promise<Incident | null>;
-  /** Newest first. */
-  list(monitorId: number, limit?: number): Promise<Incident[]>;
+  /** Newest first; only those of `type` when given. */
+  list(monitorId: number, limit?: number, type?: IncidentType): Promise<Incident[]>;
+}
+
+/** The TLS certificate each https monitor presented last. */
+export interface CertificateRepo {
+  get(monitorId: number): Promise<StoredCertificate | null>;
+  /** Every stored certificate, by monitor id. */
+  all(): Promise<Map<number, StoredCertificate>>;
+  save(cert: StoredCertificate): Promise<void>;
 }
 
 /** Hourly and daily aggregates. */
@@ -93,7 +119,7 @@ export interface DashboardRepo {
   /** Changes whenever what the monitor page shows changes. */
   detailStamp(monitorId: number): Promise<string>;
   uptimeWindows(now: number, ids?: number[]): Promise<Map<number, UptimeWindows>>;
-  statusCounts(): Promise<Record<"up" | "down" | "pending" | "paused", number>>;
+  statusCounts(): Promise<Record<"up" | "degraded" | "down" | "pending" | "paused", number>>;
 }
 
 /** The alerts outbox: one row per (incident, kind, seq, channel, target). */
@@ -197,6 +223,7 @@ export interface Repositories {
   states: StateRepo;
   checks: CheckRepo;
   incidents: IncidentRepo;
+  certificates: CertificateRepo;
   rollups: RollupRepo;
   dashboard: DashboardRepo;
   outbox: OutboxRepo;

@@ -13,6 +13,7 @@ export function incidentFixture(over: Partial<Incident> = {}): Incident {
   return {
     id: 7,
     monitorId: 3,
+    type: "down",
     startedAt: T0,
     confirmedAt: T0 + 30_000,
     endedAt: null,

@@ -213,17 +213,18 @@ const certs = new Map<string, Promise<PemPair>>();
 
 /**
  * A self-signed EC certificate (CN=localhost, SAN localhost + 127.0.0.1) and key, made once per
- * process and kind with `openssl` in a temp dir. `"ca"` is openssl's default CA:TRUE certificate,
+ * process, kind and validity (`days`) with `openssl` in a temp dir. `"ca"` is openssl's default CA:TRUE certificate,
  * which fetch refuses even when trusted (probes see `tls`); `"leaf"` is an end-entity certificate
  * (CA:FALSE, serverAuth) that verifies once trusted, e.g. through DENO_CERT.
  */
-export function selfSignedCert(kind: "ca" | "leaf" = "ca"): Promise<PemPair> {
-  let pair = certs.get(kind);
-  if (!pair) certs.set(kind, pair = generateCert(kind));
+export function selfSignedCert(kind: "ca" | "leaf" = "ca", days = 2): Promise<PemPair> {
+  const key = `${kind}-${days}`;
+  let pair = certs.get(key);
+  if (!pair) certs.set(key, pair = generateCert(kind, days));
   return pair;
 }
 
-async function generateCert(kind: "ca" | "leaf"): Promise<PemPair> {
+async function generateCert(kind: "ca" | "leaf", days: number): Promise<PemPair> {
   const dir = await Deno.makeTempDir({ prefix: "shc-cert-" });
   try {
     const leaf = kind === "leaf"
@@ -232,7 +233,7 @@ async function generateCert(kind: "ca" | "leaf"): Promise<PemPair> {
     const { success, stderr } = await new Deno.Command("openssl", {
       args: [
         ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"],
-        ...["-nodes", "-days", "2", "-subj", "/CN=localhost"],
+        ...["-nodes", "-days", String(days), "-subj", "/CN=localhost"],
         ...["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
         ...leaf,
         ...["-keyout", `${dir}/key.pem`, "-out", `${dir}/cert.pem`],

@@ -27,6 +27,9 @@ const FAIL: ProbeResult = {
   errorMessage: "HTTP 503",
 };
 
+/** Monitor settings with DEGRADED off. */
+const NO_DEGRADED = { degradedMs: null, degradedChecks: 3 };
+
 type Row = [
   at: number,
   result: "ok" | "fail",
@@ -44,7 +47,7 @@ function run(threshold: number, rows: Row[], start: MonitorState = fakeState(1))
     const step = checkStep(
       before,
       result === "ok" ? OK : FAIL,
-      { failureThreshold: threshold },
+      { ...NO_DEGRADED, failureThreshold: threshold },
       at,
     );
     const where = `threshold ${threshold}, check at ${at} (${result})`;
@@ -98,19 +101,109 @@ Deno.test("checkStep: threshold 3 stays pending below it and dates the outage fr
 
 Deno.test("checkStep: changedAt moves only when the state changes", () => {
   const start = fakeState(1, { state: "up", changedAt: 5, lastCheckedAt: 5 });
-  const a = checkStep(start, OK, { failureThreshold: 1 }, 10);
+  const a = checkStep(start, OK, { ...NO_DEGRADED, failureThreshold: 1 }, 10);
   assert.equal(a.state.changedAt, 5);
-  const b = checkStep(a.state, FAIL, { failureThreshold: 1 }, 20);
+  const b = checkStep(a.state, FAIL, { ...NO_DEGRADED, failureThreshold: 1 }, 20);
   assert.equal(b.state.changedAt, 20);
-  const c = checkStep({ ...b.state, openIncidentId: 7 }, FAIL, { failureThreshold: 1 }, 30);
+  const c = checkStep({ ...b.state, openIncidentId: 7 }, FAIL, {
+    ...NO_DEGRADED,
+    failureThreshold: 1,
+  }, 30);
   assert.equal(c.state.changedAt, 20);
 });
 
 Deno.test("checkStep: a DOWN state without a stored incident recovers cleanly and says so", () => {
   const step = checkStep(fakeState(1, { state: "down", consecutiveFailures: 2 }), OK, {
+    ...NO_DEGRADED,
     failureThreshold: 1,
   }, 10);
   assert.equal(step.state.state, "up");
   assert.equal(step.incident, null);
   assert.equal(step.recoveredWithoutIncident, true);
+});
+
+// ---- DEGRADED ---------------------------------------------------------------------------------
+
+const ms = (latencyMs: number): ProbeResult => ({ ...OK, latencyMs });
+type SlowRule = { failureThreshold: number; degradedMs: number | null; degradedChecks: number };
+const SLOW_RULE: SlowRule = { failureThreshold: 2, degradedMs: 500, degradedChecks: 3 };
+
+/** Feeds results one by one; returns each step's degraded op (with incident ids filled in). */
+function runSlow(
+  results: ProbeResult[],
+  monitor: SlowRule = SLOW_RULE,
+  start: MonitorState = fakeState(1, { state: "up" }),
+) {
+  let before = start;
+  const out: { op: string | null; silently?: boolean; status: string; slow: number }[] = [];
+  results.forEach((r, i) => {
+    const step = checkStep(before, r, monitor, i * 10);
+    const state = { ...step.state };
+    if (step.degraded?.op === "open") state.degradedIncidentId = 50 + i;
+    if (step.incident?.op === "open") state.openIncidentId = 90 + i;
+    out.push({
+      op: step.degraded?.op ?? null,
+      ...(step.degraded?.op === "close" ? { silently: step.degraded.silently } : {}),
+      status: state.degradedIncidentId !== null && state.state === "up" ? "degraded" : state.state,
+      slow: state.slowChecks,
+    });
+    before = state;
+  });
+  return out;
+}
+
+Deno.test("DEGRADED after degradedChecks slow successes in a row, once; fast again ends it", () => {
+  const steps = runSlow([ms(600), ms(700), ms(800), ms(900), ms(100), ms(100)]);
+  assert.deepEqual(steps.map((s) => [s.op, s.status, s.slow]), [
+    [null, "up", 1],
+    [null, "up", 2],
+    ["open", "degraded", 3],
+    ["extend", "degraded", 4],
+    ["close", "up", 0],
+    [null, "up", 0],
+  ]);
+  assert.equal(steps[4].silently, false, "the end of DEGRADED is alerted (RECOVERED)");
+});
+
+Deno.test("DEGRADED: a fast check between slow ones restarts the count; at the threshold is not slow", () => {
+  const steps = runSlow([ms(600), ms(600), ms(500), ms(600), ms(600), ms(600)]);
+  assert.deepEqual(steps.map((s) => s.op), [null, null, null, null, null, "open"]);
+  assert.deepEqual(steps.map((s) => s.slow), [1, 2, 0, 1, 2, 3]);
+});
+
+Deno.test("DEGRADED: going DOWN ends it silently; a failure below the threshold keeps it", () => {
+  const steps = runSlow([ms(600), ms(600), ms(600), FAIL, ms(700), FAIL, FAIL]);
+  assert.deepEqual(steps.map((s) => [s.op, s.status]), [
+    [null, "up"],
+    [null, "up"],
+    ["open", "degraded"],
+    [null, "pending"], // 1 of 2 failures: still degraded underneath, shown pending
+    ["extend", "degraded"],
+    [null, "pending"],
+    ["close", "down"],
+  ]);
+  assert.equal(steps[6].silently, true, "DOWN says more than the end of DEGRADED");
+});
+
+Deno.test("DEGRADED: off (null threshold) never opens, and turning it off ends an open one silently", () => {
+  const off = { ...SLOW_RULE, degradedMs: null };
+  assert.deepEqual(runSlow([ms(9000), ms(9000), ms(9000)], off).map((s) => s.op), [
+    null,
+    null,
+    null,
+  ]);
+  const open = fakeState(1, { state: "up", slowChecks: 5, degradedIncidentId: 3 });
+  const [step] = runSlow([ms(9000)], off, open);
+  assert.deepEqual([step.op, step.silently, step.status], ["close", true, "up"]);
+});
+
+Deno.test("DEGRADED: slow checks while pending or down do not open it", () => {
+  const down = fakeState(1, { state: "down", consecutiveFailures: 3, openIncidentId: 9 });
+  const steps = runSlow([ms(600), ms(600), ms(600)], SLOW_RULE, down);
+  // The first success recovers (UP) and counts as slow: DEGRADED opens on the third.
+  assert.deepEqual(steps.map((s) => [s.op, s.status]), [
+    [null, "up"],
+    [null, "up"],
+    ["open", "degraded"],
+  ]);
 });

@@ -125,6 +125,6 @@ Deno.test("statusCounts counts inactive monitors as paused and unchecked ones as
   const { db, ids } = fixture();
   saveState(db, fakeState(ids[0], { state: "down" }));
   db.prepare("UPDATE monitors SET active = 0 WHERE id = ?").run(ids[1]);
-  assert.deepEqual(statusCounts(db), { up: 0, down: 1, pending: 1, paused: 1 });
+  assert.deepEqual(statusCounts(db), { up: 0, degraded: 0, down: 1, pending: 1, paused: 1 });
   db.close();
 });

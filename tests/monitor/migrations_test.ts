@@ -250,9 +250,12 @@ Deno.test("migration 4 upgrades a populated version-3 database without losing or
   const shapeBefore = shape(old);
   old.close();
 
-  const db = openDb(path);
+  // Up to version 8: later migrations add columns and tables of their own (tested on their own).
+  const db = new DatabaseSync(path) as unknown as Db;
+  db.exec("PRAGMA foreign_keys = ON");
+  migrate(db as unknown as DatabaseSync, MIGRATIONS.filter((m) => m.version <= 8));
   try {
-    assert.equal(pragma(db, "user_version"), MIGRATIONS.at(-1)!.version);
+    assert.equal(pragma(db, "user_version"), 8);
     assert.equal(pragma(db, "foreign_keys"), 1, "enforcement is back on after the rebuild");
     assert.equal(pragma(db, "integrity_check"), "ok");
     assert.deepEqual(db.prepare("PRAGMA foreign_key_check").all(), []);
@@ -298,6 +301,8 @@ Deno.test("migration 4 upgrades a populated version-3 database without losing or
       ],
     );
 
+    // The rest of the chain, then the current code on the upgraded file.
+    assert.equal(migrate(db as unknown as DatabaseSync), MIGRATIONS.at(-1)!.version);
     // Deleting a website still cascades to its internal app and all of their history.
     assert.ok(deleteMonitor(db, 1));
     assert.deepEqual(
@@ -451,7 +456,7 @@ Deno.test("migration 8 lets monitors be dns and keeps every column, reference an
     /CHECK constraint failed/,
   );
 
-  assert.equal(migrate(db), 8);
+  assert.equal(migrate(db, MIGRATIONS.filter((m) => m.version <= 8)), 8);
   const d = db as unknown as Db;
   assert.deepEqual(rows(d, "monitors"), before, "every column of every monitor is kept");
   assert.equal(count(d, "checks"), 1);
@@ -492,5 +497,55 @@ Deno.test("migration 8 lets monitors be dns and keeps every column, reference an
   assert.equal(count(d, "monitors"), 1);
   assert.equal(count(d, "checks"), 0);
   assert.equal(db.prepare("PRAGMA foreign_key_check").all().length, 0);
+  db.close();
+});
+
+Deno.test("migration 9 adds DEGRADED and certificate columns, keeps alerts and their id mark, allows warnings", () => {
+  const db = new DatabaseSync(":memory:");
+  db.exec("PRAGMA foreign_keys = ON");
+  assert.equal(migrate(db, MIGRATIONS.filter((m) => m.version <= 8)), 8);
+  db.exec(
+    `INSERT INTO monitors (id, parent_id, name, kind, url, expected_status, timeout_ms, interval_s,
+       retry_interval_s, failure_threshold, alert_emails, recovery_emails, active,
+       ignore_tls_errors, max_redirects, reminder_interval_min, created_at, updated_at)
+     VALUES (1, NULL, 'Shop', 'http', 'https://shop.example/', '200', 1000, 60, 60, 1, '[]', '[]',
+       1, 0, 10, NULL, 1, 1);
+     INSERT INTO incidents (id, monitor_id, started_at, confirmed_at, last_failure_at,
+       failure_count, error_kind, error_message) VALUES (1, 1, 5, 5, 5, 1, 'timeout', 'slow');
+     INSERT INTO monitor_state (monitor_id, state, consecutive_failures, open_incident_id,
+       changed_at) VALUES (1, 'down', 1, 1, 5);`,
+  );
+  const alert = db.prepare(
+    `INSERT INTO alerts (monitor_id, incident_id, kind, seq, channel, target, status, failures,
+       threshold, attempts, created_at, next_attempt_at)
+     VALUES (1, 1, ?, 0, 'email', ?, 'sent', 1, 1, 1, 6, 6) RETURNING id`,
+  );
+  alert.get("down", "a@example.test");
+  alert.get("down", "b@example.test");
+  db.exec("DELETE FROM alerts WHERE id = 2");
+  assert.throws(() => alert.get("warning", "c@example.test"), /CHECK constraint failed/);
+  const before = rows(db as unknown as Db, "alerts");
+
+  assert.equal(migrate(db, MIGRATIONS.filter((m) => m.version <= 9)), 9);
+  const d = db as unknown as Db;
+  assert.deepEqual(rows(d, "alerts"), before, "every alert row is kept as it was");
+  assert.equal((alert.get("warning", "c@example.test") as { id: number }).id, 3, "ids not reused");
+  const m = db.prepare("SELECT degraded_ms, degraded_checks, cert_expiry_days FROM monitors").get();
+  assert.deepEqual({ ...m }, {
+    degraded_ms: null,
+    degraded_checks: 3,
+    cert_expiry_days: "[30,14,7,1]",
+  });
+  assert.deepEqual({ ...db.prepare("SELECT type FROM incidents").get() }, { type: "down" });
+  const s = db.prepare("SELECT slow_checks, degraded_incident_id FROM monitor_state").get();
+  assert.deepEqual({ ...s }, { slow_checks: 0, degraded_incident_id: null });
+  assert.throws(
+    () => db.exec("UPDATE incidents SET type = 'other'"),
+    /CHECK constraint failed/,
+  );
+  assert.deepEqual(foreignKeys(d).filter((k) => k.startsWith("alerts.")), [
+    "alerts.incident_id -> incidents(id) ON DELETE CASCADE",
+    "alerts.monitor_id -> monitors(id) ON DELETE CASCADE",
+  ]);
   db.close();
 });

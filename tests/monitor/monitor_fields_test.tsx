@@ -87,6 +87,9 @@ function sampleHttp(): Monitor {
       { type: "header", name: "content-type", op: "contains", value: "json" },
       { type: "response_time_ms", max: 500 },
     ],
+    degradedMs: 800,
+    degradedChecks: 5,
+    certExpiryDays: [21, 3],
     createdAt: 5,
     updatedAt: 6,
   });

@@ -59,6 +59,9 @@ Deno.test("validateMonitor() applies the documented defaults", () => {
     authSecret: "",
     userAgent: "ServerHealthChecker/1.0",
     assertions: [],
+    degradedMs: null,
+    degradedChecks: 3,
+    certExpiryDays: [30, 14, 7, 1],
   });
 });
 
@@ -350,4 +353,29 @@ Deno.test("validateMonitor(): channels must exist; a new website gets the defaul
   });
   const existing = { ...fieldsOf(base, c), channelIds: [3], id: 7 } as unknown as Monitor;
   assert.deepEqual(fieldsOf(base, { ...c, existing }).channelIds, [3], "an edit keeps its list");
+});
+
+Deno.test("validateMonitor() checks the DEGRADED threshold and the certificate warning days", () => {
+  const errorsOf = (input: Record<string, unknown>) => {
+    const r = validateMonitor({ ...base, ...input }, ctx());
+    return r.errors ?? {};
+  };
+  assert.deepEqual(errorsOf({ degraded_ms: 10_000 }), {
+    degraded_ms: "Must be shorter than the timeout (10000 ms)",
+  });
+  assert.deepEqual(errorsOf({ degraded_ms: "fast" }), { degraded_ms: "Must be a whole number" });
+  assert.deepEqual(errorsOf({ degraded_checks: 0 }), { degraded_checks: "Must be from 1 to 100" });
+  assert.deepEqual(errorsOf({ cert_expiry_days: "30, x" }), {
+    cert_expiry_days: "Must be a list of whole numbers of days",
+  });
+  assert.deepEqual(errorsOf({ cert_expiry_days: [400] }), {
+    cert_expiry_days: "Each must be from 1 to 365 days",
+  });
+  assert.deepEqual(fieldsOf({ ...base, cert_expiry_days: "7, 30 14,7" }).certExpiryDays, [
+    30,
+    14,
+    7,
+  ]);
+  assert.deepEqual(fieldsOf({ ...base, cert_expiry_days: "" }).certExpiryDays, []);
+  assert.deepEqual(fieldsOf({ ...base, degraded_ms: "800" }).degradedMs, 800);
 });

@@ -376,6 +376,7 @@ contract(
     assert.deepEqual((await store.monitors.list()).map((m) => m.id), [keep.m.id]);
     assert.deepEqual(await store.dashboard.statusCounts(), {
       up: 0,
+      degraded: 0,
       down: 1,
       pending: 0,
       paused: 0,
@@ -434,6 +435,8 @@ contract(
       lastCheckedAt: 1_700_000_000_001,
       failingSince: 1_700_000_000_000,
       changedAt: 1_700_000_000_002,
+      slowChecks: 2,
+      degradedIncidentId: null,
     };
     await store.states.save(s1);
     assert.deepEqual(await store.states.get(m1.id, 5), s1);
@@ -539,6 +542,7 @@ contract("incidents: open, extend, close, get, list newest first", async ({ stor
   assert.deepEqual(i1, {
     id: i1.id,
     monitorId: m.id,
+    type: "down",
     startedAt: 4_000,
     confirmedAt: 5_000,
     endedAt: null,
@@ -636,6 +640,87 @@ contract(
     ], [2, 1, 4, 4, 4]);
   },
 );
+
+contract(
+  "incidents: DEGRADED and certificate ones carry their type and cause; list filters by type",
+  async ({ store }) => {
+    const m = await store.monitors.insert(fields("m"), 1);
+    const slow = await store.checks.insert(m.id, 1_000, up(900));
+    const degraded = await store.incidents.open(slow, 1_000, 3, {
+      type: "degraded",
+      errorKind: "slow",
+      errorMessage: "Slower than 500 ms for 3 checks in a row (last 900 ms)",
+    });
+    assert.deepEqual(
+      [degraded.type, degraded.errorKind, degraded.httpStatus, degraded.failureCount],
+      ["degraded", "slow", 200, 3],
+    );
+    const failed = await store.checks.insert(m.id, 2_000, down("503"));
+    const outage = await store.incidents.open(failed, 2_000, 1);
+    assert.equal(outage.type, "down");
+    const cert = await store.incidents.open(slow, 3_000, 1, {
+      type: "certificate",
+      errorKind: "certificate_expiry",
+      errorMessage: "expires in 5 days",
+    });
+    assert.deepEqual((await store.incidents.list(m.id)).map((i) => i.type), [
+      "certificate",
+      "down",
+      "degraded",
+    ]);
+    assert.deepEqual((await store.incidents.list(m.id, 10, "down")).map((i) => i.id), [outage.id]);
+    assert.deepEqual((await store.incidents.list(m.id, 10, "degraded")).map((i) => i.id), [
+      degraded.id,
+    ]);
+    assert.equal((await store.incidents.get(cert.id))?.errorMessage, "expires in 5 days");
+  },
+);
+
+contract("certificates: save replaces, get and all read back every field", async ({ store }) => {
+  const a = await store.monitors.insert(fields("a"), 1);
+  const b = await store.monitors.insert(fields("b"), 1);
+  assert.equal(await store.certificates.get(a.id), null);
+  const cert = {
+    monitorId: a.id,
+    fingerprint: "AA:BB",
+    subject: "shop.example",
+    issuer: "Example CA",
+    validFrom: 1_700_000_000_000,
+    validTo: 1_800_000_000_000,
+    checkedAt: 1_750_000_000_000,
+    incidentId: null,
+    warnedDays: null,
+  };
+  await store.certificates.save(cert);
+  assert.deepEqual(await store.certificates.get(a.id), cert);
+  const incident = await store.incidents.open(
+    await store.checks.insert(a.id, 5, up(1)),
+    5,
+    1,
+    { type: "certificate", errorKind: "certificate_expiry", errorMessage: "soon" },
+  );
+  const warned = { ...cert, fingerprint: "CC:DD", incidentId: incident.id, warnedDays: 7 };
+  await store.certificates.save(warned);
+  await store.certificates.save({ ...cert, monitorId: b.id });
+  assert.deepEqual(await store.certificates.get(a.id), warned);
+  assert.deepEqual([...(await store.certificates.all()).keys()].sort(), [a.id, b.id].sort());
+  await store.monitors.delete(b.id);
+  assert.equal(await store.certificates.get(b.id), null, "deleted with its monitor");
+});
+
+contract("states: slow checks and the DEGRADED incident round-trip", async ({ store }) => {
+  const m = await store.monitors.insert(fields("m"), 1);
+  const check = await store.checks.insert(m.id, 1_000, up(900));
+  const i = await store.incidents.open(check, 1_000, 3, {
+    type: "degraded",
+    errorKind: "slow",
+    errorMessage: "slow",
+  });
+  const s = { ...fakeState(m.id, { state: "up" }), slowChecks: 4, degradedIncidentId: i.id };
+  await store.states.save(s);
+  assert.deepEqual(await store.states.get(m.id), s);
+  assert.equal((await store.dashboard.statusCounts()).degraded, 1);
+});
 
 contract("rollups: uptime sums counts since `from`; prune drops old buckets", async ({ store }) => {
   const m = await store.monitors.insert(fields("m"), 1);
@@ -821,7 +906,13 @@ contract(
 );
 
 contract("dashboard: statusCounts (inactive = paused, no state = pending)", async ({ store }) => {
-  assert.deepEqual(await store.dashboard.statusCounts(), { up: 0, down: 0, pending: 0, paused: 0 });
+  assert.deepEqual(await store.dashboard.statusCounts(), {
+    up: 0,
+    degraded: 0,
+    down: 0,
+    pending: 0,
+    paused: 0,
+  });
   const ids = [];
   for (const n of ["a", "b", "c", "d", "e"]) {
     ids.push((await store.monitors.insert(fields(n), 1)).id);
@@ -830,7 +921,13 @@ contract("dashboard: statusCounts (inactive = paused, no state = pending)", asyn
   await store.states.save(fakeState(ids[1], { state: "up" }));
   await store.states.save(fakeState(ids[2], { state: "up" }));
   await store.monitors.update(ids[2], fields("c", { active: false }), 2); // paused wins over up
-  assert.deepEqual(await store.dashboard.statusCounts(), { up: 1, down: 1, pending: 2, paused: 1 });
+  assert.deepEqual(await store.dashboard.statusCounts(), {
+    up: 1,
+    degraded: 0,
+    down: 1,
+    pending: 2,
+    paused: 1,
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -10,7 +10,9 @@ import {
   buildAlertMessage,
   causeInWords,
   escapeHtml,
+  factRows,
   formatDuration,
+  introLine,
   shortCause,
 } from "../message.ts";
 import { redactUrl } from "../../log.ts";
@@ -43,6 +45,7 @@ export function testFacts(now: number, dashboardUrl: string): AlertFacts {
     incident: {
       id: 0,
       monitorId: 0,
+      type: "down",
       startedAt: now - 60_000,
       confirmedAt: now,
       endedAt: null,
@@ -66,12 +69,17 @@ export function isTestFacts(f: AlertFacts): boolean {
   return f.monitor.id === 0 && f.incident.id === 0 && f.monitor.name === TEST_MONITOR_NAME;
 }
 
-/** What a message announces: the alert kind, or "test". */
-export type AlertEvent = "down" | "recovered" | "reminder" | "test";
+/**
+ * What a message announces: the alert kind, `degraded` (a DEGRADED incident's start; its end is
+ * `recovered`), `warning` (a certificate expiry warning), or "test".
+ */
+export type AlertEvent = "down" | "recovered" | "reminder" | "degraded" | "warning" | "test";
 
 /** The event of `f`. */
 export function eventOf(f: AlertFacts): AlertEvent {
-  return isTestFacts(f) ? "test" : f.kind;
+  if (isTestFacts(f)) return "test";
+  if (f.kind === "down" && f.incident.type === "degraded") return "degraded";
+  return f.kind;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -101,6 +109,8 @@ export const COLORS = {
   down: "#cf222e",
   recovered: "#1a7f37",
   reminder: "#cf222e",
+  degraded: "#bc4c00",
+  warning: "#9a6700",
   test: "#9a6700",
 } as const;
 
@@ -167,6 +177,19 @@ export function renderAlert(f: AlertFacts): RenderedAlert {
     rows.push(["Note", "Sent from the channel settings to check this channel works."]);
     rows.push(["Example cause", cause]);
     at = iso(f.now);
+  } else if (i.type !== "down") {
+    // DEGRADED and its end, and certificate warnings: the email's own lines.
+    state = event === "degraded" ? "DEGRADED" : event === "warning" ? "CERTIFICATE" : "RECOVERED";
+    icon = event === "degraded" ? "🟠" : event === "warning" ? "⚠️" : "✅";
+    headline = introLine(f);
+    if (event === "recovered") {
+      duration = downFor;
+      at = iso(end);
+    } else if (event === "warning") at = iso(f.now);
+    if (parentName) rows.push(["Website", parentName]);
+    for (const [k, v] of factRows(f)) {
+      rows.push([k, k === "URL" ? url : cut(oneLine(redactUrls(v)), 500)]);
+    }
   } else if (event === "recovered") {
     state = "RECOVERED";
     icon = "✅";

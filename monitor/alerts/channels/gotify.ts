@@ -34,7 +34,14 @@ const FIELDS: readonly ChannelField[] = [
   },
 ];
 
-const PRIORITY: Record<AlertEvent, number> = { down: 8, reminder: 8, recovered: 5, test: 5 };
+const PRIORITY: Record<AlertEvent, number> = {
+  down: 8,
+  reminder: 8,
+  degraded: 6,
+  warning: 6,
+  recovered: 5,
+  test: 5,
+};
 
 /** Gotify. */
 export const gotify: ChannelKind = {

@@ -51,6 +51,8 @@ const FIELDS: readonly ChannelField[] = [
 const PRIORITY: Record<AlertEvent, string> = {
   down: "high",
   reminder: "high",
+  degraded: "default",
+  warning: "default",
   recovered: "default",
   test: "default",
 };
@@ -58,6 +60,8 @@ const PRIORITY: Record<AlertEvent, string> = {
 const TAGS: Record<AlertEvent, string> = {
   down: "rotating_light",
   reminder: "rotating_light,repeat",
+  degraded: "snail",
+  warning: "warning,lock",
   recovered: "white_check_mark",
   test: "test_tube",
 };

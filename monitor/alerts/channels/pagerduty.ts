@@ -76,7 +76,11 @@ export function pagerdutyEvent(f: AlertFacts, routingKey: string): Record<string
     payload: {
       summary: cut(r.title, 1024),
       source: cut(r.name, 255),
-      severity: r.event === "test" ? "info" : "critical",
+      severity: r.event === "test"
+        ? "info"
+        : r.event === "degraded" || r.event === "warning"
+        ? "warning"
+        : "critical",
       timestamp: new Date(i.confirmedAt).toISOString(),
       component: cut(r.url, 255),
       ...(r.parentName ? { group: cut(r.parentName, 255) } : {}),

@@ -57,6 +57,8 @@ const FIELDS: readonly ChannelField[] = [
 const PRIORITY: Record<AlertEvent, string> = {
   down: "1",
   reminder: "1",
+  degraded: "0",
+  warning: "0",
   recovered: "0",
   test: "0",
 };

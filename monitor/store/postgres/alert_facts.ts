@@ -19,7 +19,7 @@ export async function appOutagesDuring(
 ): Promise<AppOutageRow[]> {
   const rows = await q`SELECT i.*, m.name, m.url FROM monitors m
       JOIN incidents i ON i.monitor_id = m.id
-    WHERE m.parent_id = ${websiteId} AND i.started_at <= ${to}
+    WHERE m.parent_id = ${websiteId} AND i.type = 'down' AND i.started_at <= ${to}
       AND (i.ended_at IS NULL OR i.ended_at >= ${from})
     ORDER BY i.started_at, i.id`;
   return rows.map((r) => ({

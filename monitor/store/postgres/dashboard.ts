@@ -112,10 +112,12 @@ export async function uptimeWindows(
 /** Monitor counts by displayed status (paused = inactive; no state row yet = pending). */
 export async function statusCounts(
   q: Q,
-): Promise<Record<"up" | "down" | "pending" | "paused", number>> {
-  const counts = { up: 0, down: 0, pending: 0, paused: 0 };
+): Promise<Record<"up" | "degraded" | "down" | "pending" | "paused", number>> {
+  const counts = { up: 0, degraded: 0, down: 0, pending: 0, paused: 0 };
   const rows = await q`SELECT
-      CASE WHEN NOT m.active THEN 'paused' ELSE coalesce(s.state, 'pending') END AS status,
+      CASE WHEN NOT m.active THEN 'paused'
+        WHEN s.state = 'up' AND s.degraded_incident_id IS NOT NULL THEN 'degraded'
+        ELSE coalesce(s.state, 'pending') END AS status,
       count(*) AS n
     FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id GROUP BY 1`;
   for (const r of rows as Row[]) counts[r.status as keyof typeof counts] = r.n as number;

@@ -1,7 +1,8 @@
 /** The incidents table: one row per DOWN period. */
-import type { Check, Incident } from "../../types.ts";
+import type { Check, Incident, IncidentType } from "../../types.ts";
 import type { Q, Row } from "./db.ts";
 import { toIncident } from "../rows.ts";
+import type { IncidentOptions } from "../records.ts";
 
 /** The updated row; a missing incident is a bug of the caller. */
 function updated(r: Row | undefined, id: number): Incident {
@@ -15,12 +16,13 @@ export async function openIncident(
   check: Check,
   startedAt: number,
   failureCount: number,
+  options?: IncidentOptions,
 ): Promise<Incident> {
-  const [r] = await q`INSERT INTO incidents (monitor_id, started_at, confirmed_at, ended_at,
+  const [r] = await q`INSERT INTO incidents (monitor_id, type, started_at, confirmed_at, ended_at,
       last_failure_at, failure_count, error_kind, http_status, error_message)
-    VALUES (${check.monitorId}, ${startedAt}, ${check.checkedAt}, NULL, ${check.checkedAt},
-      ${failureCount}, ${check.errorKind ?? "network"}, ${check.httpStatus ?? null},
-      ${check.errorMessage ?? ""})
+    VALUES (${check.monitorId}, ${options?.type ?? "down"}, ${startedAt}, ${check.checkedAt}, NULL,
+      ${check.checkedAt}, ${failureCount}, ${options?.errorKind ?? check.errorKind ?? "network"},
+      ${check.httpStatus ?? null}, ${options?.errorMessage ?? check.errorMessage ?? ""})
     RETURNING *`;
   return toIncident(r);
 }
@@ -45,9 +47,15 @@ export async function getIncident(q: Q, id: number): Promise<Incident | null> {
   return r ? toIncident(r) : null;
 }
 
-/** A monitor's incidents, newest first. */
-export async function listIncidents(q: Q, monitorId: number, limit = 100): Promise<Incident[]> {
+/** A monitor's incidents (of `type`, or all), newest first. */
+export async function listIncidents(
+  q: Q,
+  monitorId: number,
+  limit = 100,
+  type?: IncidentType,
+): Promise<Incident[]> {
   const rows = await q`SELECT * FROM incidents WHERE monitor_id = ${monitorId}
+      AND (${type ?? null}::text IS NULL OR type = ${type ?? null}::text)
     ORDER BY started_at DESC, id DESC LIMIT ${limit}`;
   return rows.map(toIncident);
 }

@@ -208,6 +208,40 @@ ALTER TABLE monitors DROP CONSTRAINT monitors_kind_check;
 ALTER TABLE monitors ADD CONSTRAINT monitors_kind_check CHECK (kind IN ('http', 'tcp', 'dns'));
 `,
   },
+  {
+    version: 5,
+    name: "degraded state and tls certificates",
+    sql: `
+-- DEGRADED: a successful check slower than degraded_ms (NULL = off) is slow; degraded_checks
+-- slow checks in a row make the monitor DEGRADED. TLS: warn this many days before expiry.
+ALTER TABLE monitors ADD COLUMN degraded_ms INTEGER;
+ALTER TABLE monitors ADD COLUMN degraded_checks INTEGER NOT NULL DEFAULT 3;
+ALTER TABLE monitors ADD COLUMN cert_expiry_days TEXT NOT NULL DEFAULT '[30,14,7,1]';
+ALTER TABLE monitor_state ADD COLUMN slow_checks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE monitor_state ADD COLUMN degraded_incident_id BIGINT;
+-- Incidents are outages ('down'), slow periods ('degraded') or expiring certificates
+-- ('certificate', one per certificate).
+ALTER TABLE incidents ADD COLUMN type TEXT NOT NULL DEFAULT 'down'
+  CHECK (type IN ('down', 'degraded', 'certificate'));
+-- The leaf certificate each https monitor's server presented at its latest check, its open
+-- certificate incident, and the smallest days threshold already warned about.
+CREATE TABLE tls_certificates (
+  monitor_id BIGINT PRIMARY KEY REFERENCES monitors(id) ON DELETE CASCADE,
+  fingerprint TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  issuer TEXT NOT NULL,
+  valid_from BIGINT NOT NULL,
+  valid_to BIGINT NOT NULL,
+  checked_at BIGINT NOT NULL,
+  incident_id BIGINT REFERENCES incidents(id) ON DELETE SET NULL,
+  warned_days INTEGER
+);
+-- alerts.kind gains 'warning' (a certificate expiry warning; seq = the days threshold).
+ALTER TABLE alerts DROP CONSTRAINT alerts_kind_check;
+ALTER TABLE alerts ADD CONSTRAINT alerts_kind_check
+  CHECK (kind IN ('down', 'recovered', 'reminder', 'warning'));
+`,
+  },
 ];
 
 /** The table recording which migrations ran (in the store's schema). */

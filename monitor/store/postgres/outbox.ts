@@ -61,7 +61,7 @@ export async function foldChildAlerts(
       AND monitor_id IN (SELECT id FROM monitors WHERE parent_id = ${parentId})
       AND incident_id IN (
         SELECT a.id FROM incidents a JOIN incidents w ON w.id = ${into}
-        WHERE CASE ${kind}::text
+        WHERE a.type = 'down' AND CASE ${kind}::text
           WHEN 'down' THEN a.ended_at IS NULL
           ELSE a.ended_at IS NOT NULL AND a.ended_at >= w.started_at END)`;
   return result.count;

@@ -19,13 +19,15 @@ export async function allStates(q: Q): Promise<Map<number, MonitorState>> {
 /** Inserts or replaces a monitor's state. */
 export async function saveState(q: Q, s: MonitorState): Promise<void> {
   await q`INSERT INTO monitor_state (monitor_id, state, consecutive_failures, open_incident_id,
-      last_check_id, last_checked_at, failing_since, changed_at)
+      last_check_id, last_checked_at, failing_since, changed_at, slow_checks,
+      degraded_incident_id)
     VALUES (${s.monitorId}, ${s.state}, ${s.consecutiveFailures}, ${s.openIncidentId ?? null},
       ${s.lastCheckId ?? null}, ${s.lastCheckedAt ?? null}, ${s.failingSince ?? null},
-      ${s.changedAt})
+      ${s.changedAt}, ${s.slowChecks}, ${s.degradedIncidentId ?? null})
     ON CONFLICT (monitor_id) DO UPDATE SET state = excluded.state,
       consecutive_failures = excluded.consecutive_failures,
       open_incident_id = excluded.open_incident_id, last_check_id = excluded.last_check_id,
       last_checked_at = excluded.last_checked_at, failing_since = excluded.failing_since,
-      changed_at = excluded.changed_at`;
+      changed_at = excluded.changed_at, slow_checks = excluded.slow_checks,
+      degraded_incident_id = excluded.degraded_incident_id`;
 }

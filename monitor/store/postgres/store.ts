@@ -21,6 +21,7 @@ import * as monitors from "./monitors.ts";
 import * as states from "./state.ts";
 import * as checks from "./checks.ts";
 import * as incidents from "./incidents.ts";
+import * as certificates from "./certificates.ts";
 import * as rollups from "./rollups.ts";
 import * as dashboard from "./dashboard.ts";
 import * as outbox from "./outbox.ts";
@@ -93,11 +94,16 @@ function repositories(q: Q, hooks: RepoHooks): Repositories {
       okLatencies: (id, from, to) => read(() => checks.okLatencies(q, id, from, to)),
     },
     incidents: {
-      open: (c, at, n) => w(() => incidents.openIncident(q, c, at, n)),
+      open: (c, at, n, o) => w(() => incidents.openIncident(q, c, at, n, o)),
       extend: (id, c) => w(() => incidents.extendIncident(q, id, c)),
       close: (id, at) => w(() => incidents.closeIncident(q, id, at)),
       get: (id) => read(() => incidents.getIncident(q, id)),
-      list: (id, limit) => read(() => incidents.listIncidents(q, id, limit)),
+      list: (id, limit, type) => read(() => incidents.listIncidents(q, id, limit, type)),
+    },
+    certificates: {
+      get: (id) => read(() => certificates.getCertificate(q, id)),
+      all: () => read(() => certificates.allCertificates(q)),
+      save: (c) => w(() => certificates.saveCertificate(q, c)),
     },
     rollups: {
       add: (id, at, ok, ms) => w(() => rollups.addToRollups(q, id, at, ok, ms)),

@@ -23,7 +23,7 @@ export function appOutagesDuring(
   const rows = stmt(
     db,
     `SELECT i.*, m.name, m.url FROM monitors m JOIN incidents i ON i.monitor_id = m.id
-     WHERE m.parent_id = ? AND i.started_at <= ? AND (i.ended_at IS NULL OR i.ended_at >= ?)
+     WHERE m.parent_id = ? AND i.type = 'down' AND i.started_at <= ? AND (i.ended_at IS NULL OR i.ended_at >= ?)
      ORDER BY i.started_at, i.id`,
   ).all(websiteId, to, from) as Row[];
   return rows.map((r) => ({

@@ -112,11 +112,15 @@ export function uptimeWindows(db: Db, now: number, ids?: number[]): Map<number, 
 }
 
 /** Monitor counts by displayed status (paused = inactive; no state row yet = pending). */
-export function statusCounts(db: Db): Record<"up" | "down" | "pending" | "paused", number> {
-  const counts = { up: 0, down: 0, pending: 0, paused: 0 };
+export function statusCounts(
+  db: Db,
+): Record<"up" | "degraded" | "down" | "pending" | "paused", number> {
+  const counts = { up: 0, degraded: 0, down: 0, pending: 0, paused: 0 };
   const rows = stmt(
     db,
-    `SELECT CASE WHEN m.active = 0 THEN 'paused' ELSE coalesce(s.state, 'pending') END AS status,
+    `SELECT CASE WHEN m.active = 0 THEN 'paused'
+         WHEN s.state = 'up' AND s.degraded_incident_id IS NOT NULL THEN 'degraded'
+         ELSE coalesce(s.state, 'pending') END AS status,
        count(*) AS n
      FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id GROUP BY 1`,
   ).all() as Row[];

@@ -1,8 +1,9 @@
 /** The incidents table: one row per DOWN period. */
-import type { Check, Incident } from "../../types.ts";
+import type { Check, Incident, IncidentType } from "../../types.ts";
 import type { Db } from "./db.ts";
 import { stmt } from "./statements.ts";
 import { toIncident } from "../rows.ts";
+import type { IncidentOptions } from "../records.ts";
 
 type Row = Record<string, unknown>;
 
@@ -12,22 +13,24 @@ export function openIncident(
   check: Check,
   startedAt: number,
   failureCount: number,
+  options?: IncidentOptions,
 ): Incident {
   return toIncident(
     stmt(
       db,
-      `INSERT INTO incidents (monitor_id, started_at, confirmed_at, ended_at, last_failure_at,
-       failure_count, error_kind, http_status, error_message)
-     VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO incidents (monitor_id, type, started_at, confirmed_at, ended_at,
+       last_failure_at, failure_count, error_kind, http_status, error_message)
+     VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?) RETURNING *`,
     ).get(
       check.monitorId,
+      options?.type ?? "down",
       startedAt,
       check.checkedAt,
       check.checkedAt,
       failureCount,
-      check.errorKind ?? "network",
+      options?.errorKind ?? check.errorKind ?? "network",
       check.httpStatus,
-      check.errorMessage ?? "",
+      options?.errorMessage ?? check.errorMessage ?? "",
     ) as Row,
   );
 }
@@ -56,10 +59,16 @@ export function getIncident(db: Db, id: number): Incident | null {
   return row ? toIncident(row) : null;
 }
 
-/** A monitor's incidents, newest first. */
-export function listIncidents(db: Db, monitorId: number, limit = 100): Incident[] {
+/** A monitor's incidents (of `type`, or all), newest first. */
+export function listIncidents(
+  db: Db,
+  monitorId: number,
+  limit = 100,
+  type?: IncidentType,
+): Incident[] {
   return (stmt(
     db,
-    "SELECT * FROM incidents WHERE monitor_id = ? ORDER BY started_at DESC, id DESC LIMIT ?",
-  ).all(monitorId, limit) as Row[]).map(toIncident);
+    `SELECT * FROM incidents WHERE monitor_id = ? AND (? IS NULL OR type = ?)
+     ORDER BY started_at DESC, id DESC LIMIT ?`,
+  ).all(monitorId, type ?? null, type ?? null, limit) as Row[]).map(toIncident);
 }

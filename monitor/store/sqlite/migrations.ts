@@ -439,6 +439,79 @@ ALTER TABLE monitors_new RENAME TO monitors;
 CREATE INDEX monitors_parent ON monitors(parent_id);
 `,
   },
+  {
+    version: 9,
+    name: "degraded state and tls certificates",
+    sql: `
+-- DEGRADED: a successful check slower than degraded_ms (NULL = off) is slow; degraded_checks
+-- slow checks in a row make the monitor DEGRADED. TLS: warn this many days before expiry.
+ALTER TABLE monitors ADD COLUMN degraded_ms INTEGER;
+ALTER TABLE monitors ADD COLUMN degraded_checks INTEGER NOT NULL DEFAULT 3;
+ALTER TABLE monitors ADD COLUMN cert_expiry_days TEXT NOT NULL DEFAULT '[30,14,7,1]';
+ALTER TABLE monitor_state ADD COLUMN slow_checks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE monitor_state ADD COLUMN degraded_incident_id INTEGER;
+-- Incidents are outages ('down'), slow periods ('degraded') or expiring certificates
+-- ('certificate', one per certificate).
+ALTER TABLE incidents ADD COLUMN type TEXT NOT NULL DEFAULT 'down'
+  CHECK (type IN ('down', 'degraded', 'certificate'));
+-- The leaf certificate each https monitor's server presented at its latest check, its open
+-- certificate incident, and the smallest days threshold already warned about.
+CREATE TABLE tls_certificates (
+  monitor_id INTEGER PRIMARY KEY REFERENCES monitors(id) ON DELETE CASCADE,
+  fingerprint TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  issuer TEXT NOT NULL,
+  valid_from INTEGER NOT NULL,
+  valid_to INTEGER NOT NULL,
+  checked_at INTEGER NOT NULL,
+  incident_id INTEGER REFERENCES incidents(id) ON DELETE SET NULL,
+  warned_days INTEGER
+) STRICT;
+-- alerts.kind gains 'warning' (a certificate expiry warning; seq = the days threshold). SQLite
+-- cannot change a CHECK in place: the table is rebuilt as in version 5, ids' high-water mark kept.
+CREATE TABLE alerts_new (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  monitor_id INTEGER NOT NULL REFERENCES monitors(id) ON DELETE CASCADE,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('down', 'recovered', 'reminder', 'warning')),
+  seq INTEGER NOT NULL,
+  channel TEXT NOT NULL DEFAULT 'email',
+  target TEXT NOT NULL COLLATE NOCASE,
+  status TEXT NOT NULL
+    CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped', 'grouped')),
+  grouped_into INTEGER,
+  check_id INTEGER,
+  failures INTEGER NOT NULL,
+  threshold INTEGER NOT NULL,
+  subject TEXT,
+  attempts INTEGER NOT NULL,
+  last_error TEXT,
+  response TEXT,
+  created_at INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  sent_at INTEGER,
+  UNIQUE (incident_id, kind, seq, channel, target)
+) STRICT;
+INSERT INTO alerts_new (id, monitor_id, incident_id, kind, seq, channel, target, status,
+    grouped_into, check_id, failures, threshold, subject, attempts, last_error, response,
+    created_at, next_attempt_at, sent_at)
+  SELECT id, monitor_id, incident_id, kind, seq, channel, target, status,
+    grouped_into, check_id, failures, threshold, subject, attempts, last_error, response,
+    created_at, next_attempt_at, sent_at
+  FROM alerts;
+INSERT INTO sqlite_sequence (name, seq)
+  SELECT 'alerts_new', 0
+  WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'alerts_new');
+UPDATE sqlite_sequence
+  SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'alerts'), 0))
+  WHERE name = 'alerts_new';
+DROP TABLE alerts;
+ALTER TABLE alerts_new RENAME TO alerts;
+CREATE INDEX alerts_due ON alerts(status, next_attempt_at);
+CREATE INDEX alerts_monitor ON alerts(monitor_id, created_at);
+CREATE INDEX alerts_created ON alerts(created_at);
+`,
+  },
 ];
 
 const userVersion = (db: DatabaseSync) =>

@@ -74,7 +74,7 @@ export function foldChildAlerts(
          AND monitor_id IN (SELECT id FROM monitors WHERE parent_id = :parentId)
          AND incident_id IN (
            SELECT a.id FROM incidents a JOIN incidents w ON w.id = :into
-           WHERE CASE :kind
+           WHERE a.type = 'down' AND CASE :kind
              WHEN 'down' THEN a.ended_at IS NULL
              -- Only an outage the website's email will list (it overlaps the website's).
              ELSE a.ended_at IS NOT NULL AND a.ended_at >= w.started_at END)`,

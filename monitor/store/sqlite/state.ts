@@ -26,14 +26,16 @@ export function saveState(db: Db, s: MonitorState): void {
   stmt(
     db,
     `INSERT INTO monitor_state (monitor_id, state, consecutive_failures, open_incident_id,
-       last_check_id, last_checked_at, failing_since, changed_at)
+       last_check_id, last_checked_at, failing_since, changed_at, slow_checks,
+       degraded_incident_id)
      VALUES (:monitor_id, :state, :consecutive_failures, :open_incident_id, :last_check_id,
-       :last_checked_at, :failing_since, :changed_at)
+       :last_checked_at, :failing_since, :changed_at, :slow_checks, :degraded_incident_id)
      ON CONFLICT (monitor_id) DO UPDATE SET state = excluded.state,
        consecutive_failures = excluded.consecutive_failures,
        open_incident_id = excluded.open_incident_id, last_check_id = excluded.last_check_id,
        last_checked_at = excluded.last_checked_at, failing_since = excluded.failing_since,
-       changed_at = excluded.changed_at`,
+       changed_at = excluded.changed_at, slow_checks = excluded.slow_checks,
+       degraded_incident_id = excluded.degraded_incident_id`,
   ).run({
     monitor_id: s.monitorId,
     state: s.state,
@@ -43,5 +45,7 @@ export function saveState(db: Db, s: MonitorState): void {
     last_checked_at: s.lastCheckedAt,
     failing_since: s.failingSince,
     changed_at: s.changedAt,
+    slow_checks: s.slowChecks,
+    degraded_incident_id: s.degradedIncidentId,
   });
 }

@@ -9,6 +9,7 @@ import * as monitors from "./monitors.ts";
 import * as states from "./state.ts";
 import * as checks from "./checks.ts";
 import * as incidents from "./incidents.ts";
+import * as certificates from "./certificates.ts";
 import * as rollups from "./rollups.ts";
 import * as dashboard from "./dashboard.ts";
 import * as outbox from "./outbox.ts";
@@ -82,11 +83,16 @@ function repositories(
       okLatencies: (id, from, to) => read(() => checks.okLatencies(db, id, from, to)),
     },
     incidents: {
-      open: (c, at, n) => w(() => incidents.openIncident(db, c, at, n)),
+      open: (c, at, n, o) => w(() => incidents.openIncident(db, c, at, n, o)),
       extend: (id, c) => w(() => incidents.extendIncident(db, id, c)),
       close: (id, at) => w(() => incidents.closeIncident(db, id, at)),
       get: (id) => read(() => incidents.getIncident(db, id)),
-      list: (id, limit) => read(() => incidents.listIncidents(db, id, limit)),
+      list: (id, limit, type) => read(() => incidents.listIncidents(db, id, limit, type)),
+    },
+    certificates: {
+      get: (id) => read(() => certificates.getCertificate(db, id)),
+      all: () => read(() => certificates.allCertificates(db)),
+      save: (c) => w(() => certificates.saveCertificate(db, c)),
     },
     rollups: {
       add: (id, at, ok, ms) => w(() => rollups.addToRollups(db, id, at, ok, ms)),
