@@ -19,7 +19,7 @@ export interface MonitorRowProps {
 function Result({ row }: { row: OverviewRow }) {
   const c = row.lastCheck;
   if (!c) return <span class="muted">–</span>;
-  if (c.ok) return <span>{resultText(c)}</span>;
+  if (c.ok) return <span>{resultText(c, row.monitor.kind)}</span>;
   const label = c.errorKind ? ERROR_LABELS[c.errorKind] : "Failed";
   const short = c.errorKind ? ERROR_SHORT_LABELS[c.errorKind] : "Failed";
   const code = c.httpStatus !== null ? `HTTP ${c.httpStatus}` : short;
@@ -48,7 +48,7 @@ export function MonitorRow({ row, now, oob }: MonitorRowProps) {
           <TargetLink monitor={m} class="row-url" />
         </div>
       </div>
-      <Heartbeat beats={row.beats} slots={HEARTBEAT_SLOTS} now={now} />
+      <Heartbeat beats={row.beats} slots={HEARTBEAT_SLOTS} now={now} kind={m.kind} />
       <dl class="row-stats">
         <div>
           <dt>Last check</dt>

@@ -20,7 +20,7 @@ import {
 } from "../components/MonitorForm.tsx";
 import { DeletePage } from "../components/SimplePages.tsx";
 import { FlashRegion } from "../components/Layout.tsx";
-import { ms } from "../components/format.ts";
+import { errorLine, ms, resultText } from "../components/format.ts";
 import type { Flash } from "../components/types.ts";
 import type { WebDeps, WebEnv } from "./web_deps.ts";
 import { isHtmx } from "./web_session.ts";
@@ -60,11 +60,12 @@ function done(c: Context, location: string): Response {
 function checkFlash(r: RecordedCheck): Flash {
   const c = r.check;
   const status = r.monitor.active ? r.state.state.toUpperCase() : "PAUSED";
+  const kind = r.monitor.kind;
   const what = c.ok
-    ? `HTTP ${c.httpStatus ?? "OK"} in ${ms(c.latencyMs)}`
-    : `${c.httpStatus !== null ? `HTTP ${c.httpStatus}` : c.errorKind ?? "failed"}: ${
-      c.errorMessage ?? ""
-    }`;
+    ? `${resultText(c, kind)} in ${ms(c.latencyMs)}`
+    : c.errorKind && c.errorKind !== "unexpected_status"
+    ? errorLine(c.errorKind, c.errorMessage)
+    : `${resultText(c, kind)}${c.errorMessage ? `: ${c.errorMessage}` : ""}`;
   return { kind: c.ok ? "ok" : "error", text: `Checked ${r.monitor.name}: ${status}, ${what}` };
 }
 

@@ -168,7 +168,7 @@ Deno.test("check now, pause and resume: 303 for forms, the page region for htmx"
   assert.equal(plain.res.status, 303);
   assert.equal(plain.res.headers.get("location"), "/monitors/1");
   const after = await c.get("/monitors/1");
-  assert.match(after.text, /Checked Shop: UP, HTTP 200 in 12 ms/);
+  assert.match(after.text, /Checked Shop: UP, HTTP 200 OK in 12 ms/);
   assert.match(after.text, /class="pill pill-up pill-large"/);
 
   next = {
