@@ -50,6 +50,9 @@ function Row(props: { k: string; v: string | null; empty?: string }) {
   );
 }
 
+/** Why the test email button is disabled (the only reason: no SMTP host configured). */
+export const TEST_EMAIL_OFF = "Email is off: EMAIL_HOST is not set";
+
 function EmailCard(
   { email, canSendTest, csrf }: { email: EmailSettingsView; canSendTest: boolean; csrf: string },
 ) {
@@ -87,7 +90,16 @@ function EmailCard(
             autocomplete="email"
           />
         </div>
-        <button class="btn" type="submit" disabled={!canSendTest}>Send test email</button>
+        <button
+          class="btn"
+          type="submit"
+          disabled={!canSendTest}
+          aria-describedby={canSendTest ? undefined : "test-email-why"}
+          title={canSendTest ? undefined : TEST_EMAIL_OFF}
+        >
+          Send test email
+        </button>
+        {!canSendTest && <p class="hint" id="test-email-why">{TEST_EMAIL_OFF}</p>}
       </form>
     </section>
   );

@@ -47,6 +47,14 @@ function chartRange(c: Context): ChartRange {
   return isChartRange(fromPage) ? fromPage : "24h";
 }
 
+/**
+ * The one wording of adding a monitor, on the nav link, buttons, headings and page titles: a
+ * top-level monitor is a website, one nested beneath a website an internal app.
+ */
+export function addLabel(internalApp: boolean): string {
+  return internalApp ? "Add internal app" : "Add website";
+}
+
 /** After a successful POST: 303 for plain forms, a full navigation for htmx. */
 function done(c: Context, location: string): Response {
   if (isHtmx(c)) {
@@ -171,7 +179,7 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
       c,
       <MonitorFormPage
         ctx={pageCtx(c, deps)}
-        heading={parent ? "Add internal app" : "Add website"}
+        heading={addLabel(parent !== undefined)}
         intro={parent
           ? `An internal app of ${parent.name}: checked on its own, listed beneath it.`
           : "A website to check. Internal apps can be added beneath it afterwards."}
@@ -182,7 +190,7 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
           parents: websites,
           channels: await channelOptions(),
           csrf: c.get("session").csrfToken,
-          submitLabel: "Add monitor",
+          submitLabel: addLabel(parent !== undefined),
           cancelHref: parent ? `/monitors/${parent.id}` : "/",
         }}
       />,
@@ -201,9 +209,9 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
         action: "/monitors",
         values,
         errors: err.fields,
-        submitLabel: "Add monitor",
+        submitLabel: addLabel(Boolean(values.parent_id)),
         cancelHref: "/",
-      }, values.parent_id ? "Add internal app" : "Add website");
+      }, addLabel(Boolean(values.parent_id)));
     }
   });
 

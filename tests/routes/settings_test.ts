@@ -35,6 +35,15 @@ Deno.test("without EMAIL_HOST the page says alerts are off and a test email expl
   const page = await c.get("/settings");
   assert.match(page.text, /Not configured/);
   assert.match(page.text, /disabled: EMAIL_HOST is not set/);
+  // The disabled button says why, visibly and to assistive technology.
+  const button = /<button[^>]*>\s*Send test email\s*<\/button>/.exec(page.text)?.[0] ?? "";
+  assert.match(button, /disabled/);
+  assert.match(button, /aria-describedby="test-email-why"/);
+  assert.match(button, /title="Email is off: EMAIL_HOST is not set"/);
+  assert.match(
+    page.text,
+    /<p class="hint" id="test-email-why">Email is off: EMAIL_HOST is not set<\/p>/,
+  );
   const sent = await c.post("/settings/test-email", { to: "me@example.com" });
   assert.equal(sent.res.status, 303);
   const after = await c.get("/settings");
