@@ -36,15 +36,15 @@ function monitorId(c: Context): number {
   return Number(raw);
 }
 
-/** The chart range from the query, else from the page htmx is on, else 24 h. */
-function chartRange(c: Context): ChartRange {
+/** The chart range from the query, else from the page htmx is on, else none. */
+function askedRange(c: Context): ChartRange | undefined {
   const q = c.req.query("range");
   if (isChartRange(q)) return q;
   const current = c.req.header("HX-Current-URL");
   const fromPage = current && URL.canParse(current)
     ? new URL(current).searchParams.get("range") ?? undefined
     : undefined;
-  return isChartRange(fromPage) ? fromPage : "24h";
+  return isChartRange(fromPage) ? fromPage : undefined;
 }
 
 /**
@@ -88,7 +88,7 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
 
   /** The monitor page region after an htmx action, with the flash out of band. */
   const monitorFragment = async (c: Context<WebEnv>, id: number, f: Flash) => {
-    const range = chartRange(c);
+    const range = askedRange(c) ?? await deps.detail.defaultRange(id);
     const d = await deps.detail.detail(id, range);
     const session = c.get("session");
     const channels = await channelOptions();
@@ -216,8 +216,10 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
   });
 
   app.get("/monitors/:id", async (c) => {
-    const range = chartRange(c);
-    const d = await deps.detail.detail(monitorId(c), range);
+    const id = monitorId(c);
+    // No range in the URL: the window that shows data (1 h for a new monitor).
+    const range = askedRange(c) ?? await deps.detail.defaultRange(id);
+    const d = await deps.detail.detail(id, range);
     return html(
       c,
       <MonitorPage ctx={pageCtx(c, deps)} d={d} range={range} channels={await channelOptions()} />,
@@ -236,7 +238,7 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
       throw err;
     }
     if (version === c.req.query("v")) return c.body(null, 204);
-    const range = chartRange(c);
+    const range = askedRange(c) ?? await deps.detail.defaultRange(id);
     return html(
       c,
       <MonitorLive d={await deps.detail.detail(id, range)} range={range} now={deps.now()} />,

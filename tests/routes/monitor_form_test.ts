@@ -92,3 +92,34 @@ Deno.test("adding says 'Add website' or 'Add internal app' on every link, title 
     assert.doesNotMatch(html, /Add monitor/);
   }
 });
+
+Deno.test("a monitor page without a range opens on the window that has data", async () => {
+  await using f = await webFixture();
+  const c = await f.login();
+  const range = async (id: number) => {
+    const { text } = await c.get(`/monitors/${id}`);
+    const current = /id="range-(\w+)"[^>]*aria-current="true"/.exec(text)?.[1];
+    const polled = /\/live\?v=[^"]*?&amp;range=(\w+)"/.exec(text)?.[1];
+    assert.equal(polled, current, "the poller keeps the window shown");
+    return current;
+  };
+  const fresh = await f.rt.service.create({ name: "New", url: "https://new.example/" });
+  assert.equal(await range(fresh.id), "24h", "no data at all: the default");
+  await f.rt.service.checkNow(fresh.id);
+  assert.equal(await range(fresh.id), "1h", "every check is from the last hour");
+  // A check from three hours ago: the day view has more than the hour.
+  const old = await f.rt.service.create({ name: "Old", url: "https://old.example/" });
+  const m = (await f.rt.service.get(old.id)).monitor;
+  const up = { ok: true, latencyMs: 9, httpStatus: 200, errorKind: null, errorMessage: null };
+  await f.rt.service.recorder.record(m, up, Date.now() - 3 * 3_600_000);
+  await f.rt.service.checkNow(old.id);
+  assert.equal(await range(old.id), "24h");
+  // Only data from days ago (paused since): the week view.
+  const paused = await f.rt.service.create({ name: "Paused", url: "https://p.example/" });
+  const p = (await f.rt.service.get(paused.id)).monitor;
+  await f.rt.service.recorder.record(p, up, Date.now() - 3 * 86_400_000);
+  assert.equal(await range(paused.id), "7d");
+  // A range in the URL always wins.
+  const { text } = await c.get(`/monitors/${fresh.id}?range=30d`);
+  assert.match(text, /id="range-30d"[^>]*aria-current="true"/);
+});
