@@ -393,7 +393,11 @@ function ErrorSummary({ errors }: { errors: Record<string, string> }) {
           : `${fields} fields need attention:`}
       </h2>
       <ul>
-        {items.map((i) => <li>{i.field ? <a href={`#f-${i.field}`}>{i.text}</a> : i.text}</li>)}
+        {items.map((i) => (
+          <li key={i.field ?? "_form"}>
+            {i.field ? <a href={`#f-${i.field}`}>{i.text}</a> : i.text}
+          </li>
+        ))}
       </ul>
     </div>
   );
