@@ -111,7 +111,7 @@ export function Layout({ ctx, title, nav = null, noScriptRefresh, children }: La
               {ctx.username && (
                 <nav class="nav" aria-label="Main">
                   <a href="/" aria-current={current("overview")}>Overview</a>
-                  <a href="/monitors/new" aria-current={current("new")}>Add monitor</a>
+                  <a href="/monitors/new" aria-current={current("new")}>Add website</a>
                   <a href="/settings" aria-current={current("settings")}>Settings</a>
                   <form method="post" action="/logout" class="logout">
                     <input type="hidden" name="_csrf" value={ctx.csrf} />

@@ -72,7 +72,11 @@ const FORM_FIELDS: Record<MonitorFieldName, FormField> = {
     hint:
       "http:// or https:// URL, tcp://host:port for a port check, or dns://name?type=A for a DNS lookup (options: type A, AAAA, CNAME, MX, TXT or NS; server=ip:port; expect=value)",
   },
-  kind: { control: "kind", label: "Kind", hint: "Must match the URL's scheme" },
+  kind: {
+    control: "kind",
+    label: "Kind",
+    hint: "Auto takes it from the URL's scheme; a kind picked here must match it",
+  },
   expected_status: {
     control: "text",
     label: "Expected status",
@@ -186,6 +190,9 @@ const FORM_FIELDS: Record<MonitorFieldName, FormField> = {
   },
 };
 
+/** The kinds the form offers besides "Auto". */
+const KINDS = ["http", "tcp", "dns"];
+
 /** The form's fieldsets and the fields in each, in order. */
 const SECTIONS = [
   {
@@ -195,6 +202,7 @@ const SECTIONS = [
   },
   {
     legend: "HTTP request",
+    httpOnly: true,
     grid: "grid-2",
     fields: [
       "http_method",
@@ -206,7 +214,7 @@ const SECTIONS = [
       "auth_secret",
     ],
   },
-  { legend: "Assertions", grid: null, fields: ["assertions"] },
+  { legend: "Assertions", httpOnly: true, grid: null, fields: ["assertions"] },
   {
     legend: "Timing",
     grid: "grid-3",
@@ -229,6 +237,8 @@ const SECTIONS = [
   { legend: "Options", grid: null, fields: ["active", "ignore_tls_errors"] },
 ] as const satisfies readonly {
   legend: string;
+  /** Only for http monitors: app.js hides it while the kind is tcp or dns. */
+  httpOnly?: boolean;
   grid: string | null;
   fields: readonly MonitorFieldName[];
 }[];
@@ -305,8 +315,10 @@ function FormControl(
     case "kind":
       return (
         <Field name={name} label={f.label} errors={e} hint={f.hint}>
-          <select {...controlAttrs(name, e, true)}>
-            <option value="http" selected={v[name] !== "tcp" && v[name] !== "dns"}>HTTP(S)</option>
+          {/* "Auto" posts no kind, so the server takes it from the URL (app.js mirrors that). */}
+          <select {...controlAttrs(name, e, true)} data-kind-select>
+            <option value="" selected={!KINDS.includes(v[name] ?? "")}>Auto: from the URL</option>
+            <option value="http" selected={v[name] === "http"}>HTTP(S)</option>
             <option value="tcp" selected={v[name] === "tcp"}>TCP port</option>
             <option value="dns" selected={v[name] === "dns"}>DNS lookup</option>
           </select>
@@ -362,6 +374,57 @@ function FormControl(
   }
 }
 
+/**
+ * The messages of a failed submit in form order, each a link to its field; `_form` (a message
+ * about the whole form) comes first, without a link.
+ */
+export function errorList(errors: Record<string, string>): { field?: string; text: string }[] {
+  const ordered = SECTIONS.flatMap((s) => s.fields as readonly string[]);
+  const rest = Object.keys(errors).filter((k) => k !== "_form" && !ordered.includes(k));
+  const items: { field?: string; text: string }[] = errors._form ? [{ text: errors._form }] : [];
+  for (const name of [...ordered, ...rest]) {
+    if (!errors[name]) continue;
+    const label = (FORM_FIELDS as Record<string, FormField | undefined>)[name]?.label ?? name;
+    items.push({ field: name, text: `${label}: ${errors[name]}` });
+  }
+  return items;
+}
+
+/**
+ * The error summary at the top of a failed form. It takes the focus (autofocus works on page load
+ * without JavaScript and after an htmx swap; app.js scrolls it into view) and links every message
+ * to its field.
+ */
+function ErrorSummary({ errors }: { errors: Record<string, string> }) {
+  const items = errorList(errors);
+  const fields = items.filter((i) => i.field).length;
+  return (
+    <div
+      id="form-errors"
+      class="form-errors"
+      role="alert"
+      tabindex={-1}
+      autofocus
+      aria-labelledby="form-errors-title"
+    >
+      <h2 id="form-errors-title">
+        {fields === 0
+          ? "The form could not be saved."
+          : fields === 1
+          ? "One field needs attention:"
+          : `${fields} fields need attention:`}
+      </h2>
+      <ul>
+        {items.map((i) => (
+          <li key={i.field ?? "_form"}>
+            {i.field ? <a href={`#f-${i.field}`}>{i.text}</a> : i.text}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 /** The form region. */
 export function MonitorForm(props: MonitorFormProps) {
   const { values: v, errors: e } = props;
@@ -378,12 +441,7 @@ export function MonitorForm(props: MonitorFormProps) {
       novalidate
     >
       <input type="hidden" name="_csrf" value={props.csrf} />
-      {count > 0 && (
-        <div class="form-errors" role="alert">
-          {count === 1 ? "One field needs attention." : `${count} fields need attention.`}
-          {e._form && <p>{e._form}</p>}
-        </div>
-      )}
+      {count > 0 && <ErrorSummary errors={e} />}
       {SECTIONS.map((section) => {
         const controls = section.fields.map((name) => (
           <FormControl
@@ -395,7 +453,7 @@ export function MonitorForm(props: MonitorFormProps) {
           />
         ));
         return (
-          <fieldset>
+          <fieldset data-http-only={"httpOnly" in section ? "true" : undefined}>
             <legend>{section.legend}</legend>
             {section.grid ? <div class={section.grid}>{controls}</div> : controls}
           </fieldset>

@@ -8,7 +8,7 @@ import { POLL_TRIGGER } from "./constants.ts";
 import {
   ago,
   duration,
-  ERROR_LABELS,
+  errorDetail,
   iso,
   ms,
   pct,
@@ -34,6 +34,12 @@ function StatusCard({ d, now }: { d: MonitorDetail; now: number }) {
   const { view } = d;
   const c = view.lastCheck;
   const since = view.status === "paused" ? null : view.state.changedAt;
+  // The result already names the error kind: only what the message adds follows it.
+  const detail = !c || c.ok
+    ? null
+    : c.errorKind
+    ? errorDetail(c.errorKind, c.errorMessage)
+    : c.errorMessage;
   return (
     <div class={`status-card status-${view.status}`}>
       <StatusPill status={view.status} large />
@@ -52,13 +58,12 @@ function StatusCard({ d, now }: { d: MonitorDetail; now: number }) {
             Last check{" "}
             <time datetime={iso(c.checkedAt)} data-rel title={utc(c.checkedAt)}>
               {ago(c.checkedAt, now)}
-            </time>: {resultText(c)}
+            </time>: {resultText(c, view.monitor.kind)}
             {c.ok ? ` in ${ms(c.latencyMs)}` : ""}
-            {!c.ok && c.errorMessage && (
+            {detail && (
               <span class="error-text">
                 {" — "}
-                {c.errorKind ? `${ERROR_LABELS[c.errorKind]}: ` : ""}
-                {c.errorMessage}
+                {detail}
               </span>
             )}
           </p>

@@ -19,7 +19,7 @@ export interface MonitorRowProps {
 function Result({ row }: { row: OverviewRow }) {
   const c = row.lastCheck;
   if (!c) return <span class="muted">–</span>;
-  if (c.ok) return <span>{resultText(c)}</span>;
+  if (c.ok) return <span>{resultText(c, row.monitor.kind)}</span>;
   const label = c.errorKind ? ERROR_LABELS[c.errorKind] : "Failed";
   const short = c.errorKind ? ERROR_SHORT_LABELS[c.errorKind] : "Failed";
   const code = c.httpStatus !== null ? `HTTP ${c.httpStatus}` : short;
@@ -49,7 +49,13 @@ export function MonitorRow({ row, now, oob }: MonitorRowProps) {
           <CertificateNote monitor={m} certificate={row.certificate} now={now} />
         </div>
       </div>
-      <Heartbeat beats={row.beats} slots={HEARTBEAT_SLOTS} now={now} slowMs={m.degradedMs} />
+      <Heartbeat
+        beats={row.beats}
+        slots={HEARTBEAT_SLOTS}
+        now={now}
+        kind={m.kind}
+        slowMs={m.degradedMs}
+      />
       <dl class="row-stats">
         <div>
           <dt>Last check</dt>

@@ -1,7 +1,7 @@
 /** Tables on the monitor page: incidents, recent checks and internal apps. */
 import type { Check, Incident, IncidentType } from "../monitor/types.ts";
 import type { MonitorView } from "../monitor/service.ts";
-import { ago, duration, ERROR_LABELS, iso, ms, utc } from "./format.ts";
+import { ago, duration, ERROR_LABELS, errorDetail, errorLine, iso, ms, utc } from "./format.ts";
 import { StatusPill, TargetLink } from "./Status.tsx";
 
 const INCIDENT_TYPES: Record<Exclude<IncidentType, "down">, string> = {
@@ -54,10 +54,11 @@ export function IncidentTable(props: { incidents: Incident[]; now: number }) {
                 {i.type === "down" && i.httpStatus !== null && ` (HTTP ${i.httpStatus})`}
               </td>
               <td class="wrap-text">
-                {i.errorMessage}
+                {/* The cause column names the kind: here only what the message adds. */}
+                {errorDetail(i.errorKind, i.errorMessage) ?? ""}
                 {i.type !== "certificate" && (
                   <span class="muted">
-                    {" · "}
+                    {errorDetail(i.errorKind, i.errorMessage) !== null && " · "}
                     {i.failureCount} {i.type === "degraded" ? "slow" : "failed"} check
                     {i.failureCount === 1 ? "" : "s"}
                   </span>
@@ -100,7 +101,7 @@ export function CheckTable(props: { checks: Check[]; now: number }) {
               <td>{c.httpStatus ?? "–"}</td>
               <td>{ms(c.latencyMs)}</td>
               <td class="wrap-text">
-                {c.errorKind ? `${ERROR_LABELS[c.errorKind]}: ${c.errorMessage ?? ""}` : ""}
+                {c.errorKind ? errorLine(c.errorKind, c.errorMessage) : ""}
               </td>
             </tr>
           ))}

@@ -49,6 +49,42 @@ function Tick(props: { key: number | string; text: string }) {
   return <span>{props.text}</span>;
 }
 
+/**
+ * The y axis maximum: four equal steps of a nice size, at least 1 ms each, so no two of the five
+ * labels read the same (a 2 ms maximum gave "2 ms, 2 ms, 1 ms, 1 ms, 0 ms").
+ */
+export function yAxisMax(v: number): number {
+  return 4 * Math.max(1, niceCeil(v / 4));
+}
+
+/** A y axis label: whole milliseconds, or one decimal when the step needs it ("7.5 ms"). */
+export function yLabel(v: number): string {
+  return v < 1000 && !Number.isInteger(v) ? `${Math.round(v * 10) / 10} ms` : ms(v);
+}
+
+/** The x axis labels, oldest first: "−24 h" … "now", one per tick step. */
+export function xAxisLabels(s: ChartSeries): string[] {
+  const tick = TICKS[s.range];
+  const stepMs = s.tickMs ?? tick.stepMs;
+  // Minutes for a short 1 h view (steps of whole minutes), else the range's unit.
+  const per = s.tickMs !== undefined ? 60_000 : tick.per;
+  const unit = s.tickMs !== undefined ? "min" : tick.unit;
+  const out: string[] = [];
+  for (let t = s.from; t <= s.to + 1; t += stepMs) {
+    const n = Math.round((s.to - t) / per);
+    out.push(n === 0 ? "now" : `−${n} ${unit}`);
+  }
+  return out;
+}
+
+/** The window in words, for the chart's accessible name. */
+const RANGE_WORDS: Record<ChartSeries["range"], string> = {
+  "1h": "the last hour",
+  "24h": "the last 24 hours",
+  "7d": "the last 7 days",
+  "30d": "the last 30 days",
+};
+
 /** Summary numbers for the accessible label and the legend. */
 export function chartSummary(s: ChartSeries) {
   const ok = s.points.filter((p) => p.avg !== null);
@@ -70,37 +106,36 @@ export function ResponseChart({ series }: { series: ChartSeries }) {
   const x = (t: number) => f1(((t - series.from) / span) * W);
   // Scale to the averages with headroom; the band may be clipped by rare huge maxima.
   const avgs = series.points.flatMap((p) => (p.avg === null ? [] : [p.avg]));
-  const yMax = niceCeil(Math.max(1, ...avgs) * 1.3);
+  const yMax = yAxisMax(Math.max(1, ...avgs) * 1.3);
   const y = (v: number) => f1(H - (Math.min(v, yMax) / yMax) * H);
   // A bucket is drawn at its middle, kept inside the window (the current hour's middle may
   // still be in the future).
   const center = (p: ChartPoint) => Math.min(series.to, Math.max(series.from, p.t + p.spanMs / 2));
   const segments = runs(series.points, series.stepMs);
-  const label = sum.checks === 0
-    ? "Response time: no checks in this period"
-    : `Response time: average ${ms(sum.avg)}, fastest ${ms(sum.min)}, slowest ${
+  const title = `Response time over ${RANGE_WORDS[series.range]}`;
+  const desc = sum.checks === 0
+    ? "No checks in this period."
+    : `Average ${ms(sum.avg)}, fastest ${ms(sum.min)}, slowest ${
       ms(sum.max)
-    }; ${sum.failed} failed of ${sum.checks} checks`;
-  const tick = TICKS[series.range];
-  const xLabels: string[] = [];
-  for (let t = series.from; t <= series.to + 1; t += tick.stepMs) {
-    const n = Math.round((series.to - t) / tick.per);
-    xLabels.push(n === 0 ? "now" : `−${n} ${tick.unit}`);
-  }
+    }; ${sum.failed} failed of ${sum.checks} checks.`;
+  const xLabels = xAxisLabels(series);
   const failures = series.points.filter((p) => p.upCount < p.count);
 
   return (
-    <figure class="chart" role="img" aria-label={label}>
+    <figure class="chart">
       <div class="chart-y" aria-hidden="true">
-        {[1, 0.75, 0.5, 0.25, 0].map((f) => <Tick key={f} text={ms(yMax * f)} />)}
+        {[1, 0.75, 0.5, 0.25, 0].map((f) => <Tick key={f} text={yLabel(yMax * f)} />)}
       </div>
       <div class="chart-main">
         <svg
           class="chart-plot"
           viewBox={`0 0 ${W} ${H}`}
           preserveAspectRatio="none"
-          aria-hidden="true"
+          role="img"
+          aria-labelledby="chart-svg-title chart-svg-desc"
         >
+          <title id="chart-svg-title">{title}</title>
+          <desc id="chart-svg-desc">{desc}</desc>
           {[0, 0.25, 0.5, 0.75, 1].map((f) => (
             <line
               class="grid"

@@ -24,7 +24,45 @@ export interface EmailSettingsView {
 /** The alert outbox: the alerting service's status and its newest rows. */
 export interface OutboxView {
   status: AlertServiceStatus;
+  /** The rows of this page, newest first. */
   recent: AlertRecord[];
+  /** The page shown, from 1. */
+  page: number;
+  /** Whether an older page exists. */
+  hasNext: boolean;
+}
+
+/** Outbox rows per page. */
+export const OUTBOX_PAGE_SIZE = 20;
+
+/** The link to an outbox page: the settings page with the page in the query. */
+export const outboxPageHref = (page: number) =>
+  page <= 1 ? "/settings#outbox" : `/settings?outbox_page=${page}#outbox`;
+
+/** Previous/next links; htmx swaps only the outbox card (and keeps the URL), else a page load. */
+function OutboxPager({ page, hasNext }: { page: number; hasNext: boolean }) {
+  if (page <= 1 && !hasNext) return null;
+  const link = (to: number, text: string, rel: string) => (
+    <a
+      class="btn btn-small"
+      rel={rel}
+      href={outboxPageHref(to)}
+      hx-get={outboxPageHref(to).replace(/#.*/, "")}
+      hx-select="#outbox"
+      hx-target="#outbox"
+      hx-swap="outerHTML"
+      hx-push-url="true"
+    >
+      {text}
+    </a>
+  );
+  return (
+    <nav class="pager" aria-label="Outbox pages">
+      {page > 1 ? link(page - 1, "← Newer", "prev") : <span />}
+      <span class="muted">Page {page}</span>
+      {hasNext ? link(page + 1, "Older →", "next") : <span />}
+    </nav>
+  );
 }
 
 /** Props of {@link SettingsPage}. */
@@ -49,6 +87,9 @@ function Row(props: { k: string; v: string | null; empty?: string }) {
     </div>
   );
 }
+
+/** Why the test email button is disabled (the only reason: no SMTP host configured). */
+export const TEST_EMAIL_OFF = "Email is off: EMAIL_HOST is not set";
 
 function EmailCard(
   { email, canSendTest, csrf }: { email: EmailSettingsView; canSendTest: boolean; csrf: string },
@@ -87,21 +128,35 @@ function EmailCard(
             autocomplete="email"
           />
         </div>
-        <button class="btn" type="submit" disabled={!canSendTest}>Send test email</button>
+        <button
+          class="btn"
+          type="submit"
+          disabled={!canSendTest}
+          aria-describedby={canSendTest ? undefined : "test-email-why"}
+          title={canSendTest ? undefined : TEST_EMAIL_OFF}
+        >
+          Send test email
+        </button>
+        {!canSendTest && <p class="hint" id="test-email-why">{TEST_EMAIL_OFF}</p>}
       </form>
     </section>
   );
 }
 
+/** Long text cut to two lines in the table; the whole text is its tooltip. */
+function Clipped({ text }: { text: string }) {
+  return <span class="clip" title={text}>{text}</span>;
+}
+
 function OutboxCard(
   { outbox, channels, now }: { outbox: OutboxView; channels: ChannelView[]; now: number },
 ) {
-  const { status, recent } = outbox;
+  const { status, recent, page, hasNext } = outbox;
   // Channel rows name their channel by id: show the channel's name instead.
   const channelNames = new Map(channels.map((c) => [String(c.id), c.name]));
   const sending = status.enabled || channels.length > 0;
   return (
-    <section class="card" aria-labelledby="outbox-title">
+    <section id="outbox" class="card" aria-labelledby="outbox-title">
       <div class="card-head">
         <h2 id="outbox-title">Alert outbox</h2>
         {sending
@@ -141,47 +196,60 @@ function OutboxCard(
           </dd>
         </div>
       </dl>
-      {recent.length === 0 ? <p class="muted">No alerts yet.</p> : (
-        <div class="table-wrap">
-          <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">Queued</th>
-                <th scope="col">Monitor</th>
-                <th scope="col">Alert</th>
-                <th scope="col">To</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {recent.map((a) => (
+      {recent.length === 0
+        ? <p class="muted">{page > 1 ? "No alerts on this page." : "No alerts yet."}</p>
+        : (
+          <div class="table-wrap">
+            <table class="table outbox-table">
+              <colgroup>
+                <col class="col-when" />
+                <col />
+                <col class="col-kind" />
+                <col />
+                <col class="col-status" />
+                <col />
+              </colgroup>
+              <thead>
                 <tr>
-                  <td>
-                    <time datetime={iso(a.createdAt)} title={utc(a.createdAt)}>
-                      {ago(a.createdAt, now)}
-                    </time>
-                  </td>
-                  <td>
-                    <a href={`/monitors/${a.monitorId}`}>{a.monitorName}</a>
-                  </td>
-                  <td>{a.kind}{a.seq > 0 ? ` #${a.seq}` : ""}</td>
-                  <td class="wrap-text">
-                    {a.channel === "email"
-                      ? a.target
-                      : `${a.channel}: ${channelNames.get(a.target) ?? `channel ${a.target}`}`}
-                  </td>
-                  <td>
-                    {a.status}
-                    {a.attempts > 0 && <span class="muted">{` (${a.attempts} tries)`}</span>}
-                  </td>
-                  <td class="wrap-text">{a.lastError ?? ""}</td>
+                  <th scope="col">Queued</th>
+                  <th scope="col">Monitor</th>
+                  <th scope="col">Alert</th>
+                  <th scope="col">To</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Last error</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {recent.map((a) => (
+                  <tr>
+                    <td>
+                      <time datetime={iso(a.createdAt)} title={utc(a.createdAt)}>
+                        {ago(a.createdAt, now)}
+                      </time>
+                    </td>
+                    <td>
+                      <a href={`/monitors/${a.monitorId}`}>{a.monitorName}</a>
+                    </td>
+                    <td>{a.kind}{a.seq > 0 ? ` #${a.seq}` : ""}</td>
+                    <td>
+                      <Clipped
+                        text={a.channel === "email"
+                          ? a.target
+                          : `${a.channel}: ${channelNames.get(a.target) ?? `channel ${a.target}`}`}
+                      />
+                    </td>
+                    <td>
+                      {a.status}
+                      {a.attempts > 0 && <span class="muted">{` (${a.attempts} tries)`}</span>}
+                    </td>
+                    <td>{a.lastError && <Clipped text={a.lastError} />}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      <OutboxPager page={page} hasNext={hasNext} />
     </section>
   );
 }

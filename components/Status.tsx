@@ -1,5 +1,11 @@
 /** Small status pieces: the status pill, the heartbeat strip and a monitor's target link. */
-import type { CertificateInfo, Check, Monitor, MonitorStatus } from "../monitor/types.ts";
+import type {
+  CertificateInfo,
+  Check,
+  Monitor,
+  MonitorKind,
+  MonitorStatus,
+} from "../monitor/types.ts";
 import { raw } from "hono/html";
 import { displayUrl, ms, resultText, safeHref, STATUS_LABELS, utc } from "./format.ts";
 
@@ -29,7 +35,7 @@ export function escapeHtml(s: string): string {
 const pad2 = (n: number) => (n < 10 ? "0" : "") + n;
 
 /** A beat's tooltip: "17:04:31 UTC · HTTP 200 · 87 ms" (the date only for checks > 20 h old). */
-export function beatTitle(c: Check, now: number): string {
+export function beatTitle(c: Check, now: number, kind: MonitorKind = "http"): string {
   let when: string;
   if (now - c.checkedAt > 20 * 3_600_000) when = utc(c.checkedAt);
   else {
@@ -37,7 +43,8 @@ export function beatTitle(c: Check, now: number): string {
     const s = Math.floor(c.checkedAt / 1000) % 86_400;
     when = `${pad2(Math.floor(s / 3600))}:${pad2(Math.floor(s / 60) % 60)}:${pad2(s % 60)} UTC`;
   }
-  return c.ok ? `${when} · ${resultText(c)} · ${ms(c.latencyMs)}` : `${when} · ${resultText(c)}`;
+  const result = resultText(c, kind);
+  return c.ok ? `${when} · ${result} · ${ms(c.latencyMs)}` : `${when} · ${result}`;
 }
 
 /**
@@ -48,7 +55,13 @@ export function beatTitle(c: Check, now: number): string {
  * halves its render time. Every interpolated value goes through `escapeHtml`.
  */
 export function Heartbeat(
-  props: { beats: Check[]; slots: number; now: number; slowMs?: number | null },
+  props: {
+    beats: Check[];
+    slots: number;
+    now: number;
+    kind?: MonitorKind;
+    slowMs?: number | null;
+  },
 ) {
   const beats = props.beats.slice(-props.slots);
   const up = beats.filter((b) => b.ok).length;
@@ -66,7 +79,9 @@ export function Heartbeat(
   html += '<i class="beat beat-none"></i>'.repeat(props.slots - beats.length);
   for (const b of beats) {
     const kind = isSlow(b) ? "slow" : b.ok ? "up" : "down";
-    html += `<i class="beat beat-${kind}" title="${escapeHtml(beatTitle(b, props.now))}"></i>`;
+    html += `<i class="beat beat-${kind}" title="${
+      escapeHtml(beatTitle(b, props.now, props.kind))
+    }"></i>`;
   }
   return raw(`${html}</div>`);
 }

@@ -1,5 +1,5 @@
 /** Text formatting shared by the components. Pure: the current time is always passed in. */
-import type { Check, ErrorKind, MonitorStatus } from "../monitor/types.ts";
+import type { Check, ErrorKind, MonitorKind, MonitorStatus } from "../monitor/types.ts";
 
 /** Human labels for error kinds (kept here: components import only types from monitor/). */
 export const ERROR_LABELS: Record<ErrorKind, string> = {
@@ -76,19 +76,25 @@ export function duration(ms: number): string {
 }
 
 /**
- * An uptime percentage, rounded down so 99.999 never shows as 100; "–" when unknown.
+ * An uptime percentage with two decimals, rounded to the nearest (99.987 → "99.99%", not
+ * "99.98%"), except that an uptime below 100 never shows as "100.00%" (99.999 → "99.99%");
+ * "–" when unknown. The one uptime format of the dashboard.
  *
  * @example
  * ```ts
  * import { pct } from "./format.ts";
+ * pct(99.987); // "99.99%"
  * pct(99.999); // "99.99%"
+ * pct(100); // "100.00%"
  * ```
  */
 export function pct(p: number | null): string {
-  if (p === null) return "–";
-  if (p >= 100) return "100%";
-  const floored = Math.floor(p * 100) / 100;
-  return `${floored.toFixed(floored >= 10 ? 2 : 1)}%`;
+  if (p === null || !Number.isFinite(p)) return "–";
+  if (p >= 100) return "100.00%";
+  if (p <= 0) return "0.00%";
+  // toPrecision first: 99.985 * 100 is 9998.499999…, which would round down.
+  const hundredths = Math.round(Number((p * 100).toPrecision(12)));
+  return `${(Math.min(hundredths, 9999) / 100).toFixed(2)}%`;
 }
 
 /**
@@ -145,9 +151,115 @@ export function displayUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, "$1***@").replace(/^https?:\/\//i, "");
 }
 
-/** The outcome of a check in a few words: the raw status code, or the error kind. */
-export function resultText(c: Check): string {
+/** A monitor kind, as the labels name it. */
+type ProbeKind = MonitorKind;
+
+/** What a successful check of each kind did, for people. */
+const OK_LABELS: Record<ProbeKind, string> = {
+  http: "HTTP OK",
+  tcp: "TCP connected",
+  dns: "DNS resolved",
+};
+
+/** The reason phrase of the common status codes, for "HTTP 200 OK". */
+const REASONS: Record<number, string> = {
+  200: "OK",
+  201: "Created",
+  202: "Accepted",
+  204: "No Content",
+  301: "Moved Permanently",
+  302: "Found",
+  304: "Not Modified",
+  307: "Temporary Redirect",
+  308: "Permanent Redirect",
+};
+
+/**
+ * The outcome of a check in a few words, fitting its kind: "HTTP 200 OK", "TCP connected",
+ * "DNS resolved" for a success; the raw status code or the error kind for a failure.
+ *
+ * @example
+ * ```ts
+ * import { resultText } from "./format.ts";
+ * resultText({ ok: true, httpStatus: null, errorKind: null }, "tcp"); // "TCP connected"
+ * ```
+ */
+export function resultText(
+  c: Pick<Check, "ok" | "httpStatus" | "errorKind">,
+  kind: ProbeKind = "http",
+): string {
   if (c.errorKind && c.errorKind !== "unexpected_status") return ERROR_LABELS[c.errorKind];
-  if (c.httpStatus !== null) return `HTTP ${c.httpStatus}`;
-  return c.ok ? "OK" : "Failed";
+  if (c.httpStatus !== null) {
+    const reason = c.ok ? REASONS[c.httpStatus] : undefined;
+    return reason ? `HTTP ${c.httpStatus} ${reason}` : `HTTP ${c.httpStatus}`;
+  }
+  return c.ok ? OK_LABELS[kind] : "Failed";
+}
+
+/** Every way a stored message may already start with its kind's words (probe and page labels). */
+const MESSAGE_PREFIXES: Record<ErrorKind, string[]> = {
+  timeout: ["Timeout", "Timed out"],
+  unexpected_status: ["Unexpected status"],
+  connection_refused: ["Connection refused"],
+  dns: ["DNS failure", "DNS lookup failed"],
+  tls: ["TLS error"],
+  connection_reset: ["Connection reset"],
+  network: ["Network error"],
+  assertion: ["Assertion failed"],
+  slow: ["Slow"],
+  certificate_expiry: ["Certificate expiring"],
+};
+
+/**
+ * What an error message adds to its kind's label, or null when it adds nothing. Probe messages
+ * start with their own label ("Connection refused: …"), which a page printing the label first
+ * would say twice; a message that merely repeats the label (any case, with or without an
+ * "(os error 111)" code) adds nothing either.
+ *
+ * @example
+ * ```ts
+ * import { errorDetail } from "./format.ts";
+ * errorDetail("timeout", "Timed out: no connection within 5000 ms"); // "no connection within 5000 ms"
+ * errorDetail("connection_refused", "connection refused"); // null
+ * ```
+ */
+export function errorDetail(kind: ErrorKind, message: string | null): string | null {
+  let rest = (message ?? "").trim();
+  const prefixes = [...MESSAGE_PREFIXES[kind], ERROR_LABELS[kind]].map((p) => p.toLowerCase());
+  for (let again = true; again;) {
+    again = false;
+    for (const p of prefixes) {
+      const lower = rest.toLowerCase();
+      if (lower.startsWith(p) && /^\s*(:|$)/.test(rest.slice(p.length))) {
+        rest = rest.slice(p.length).replace(/^\s*:\s*/, "").trim();
+        again = true;
+      }
+    }
+  }
+  if (rest === "") return null;
+  const bare = rest.replace(/\s*\((os )?error \d+\)$/i, "").toLowerCase();
+  if (prefixes.includes(bare)) return null;
+  return rest;
+}
+
+/**
+ * An error kind's label and, when it adds information, its message, saying each thing once:
+ * "Connection refused (os error 111)" rather than "Connection refused: Connection refused (os
+ * error 111)", "Timeout: no connection within 5000 ms" rather than "Timeout: Timed out: …".
+ *
+ * @example
+ * ```ts
+ * import { errorLine } from "./format.ts";
+ * errorLine("connection_refused", "Connection refused: connection refused"); // "Connection refused"
+ * ```
+ */
+export function errorLine(kind: ErrorKind, message: string | null): string {
+  const label = ERROR_LABELS[kind];
+  const detail = errorDetail(kind, message);
+  if (detail === null) return label;
+  // "Connection refused (os error 111)": the detail already starts with the label's words.
+  if (detail.toLowerCase().startsWith(label.toLowerCase())) {
+    return detail[0].toUpperCase() + detail.slice(1);
+  }
+  return `${label}: ${detail}`;
 }

@@ -46,6 +46,35 @@ export interface ChartSeries {
   points: ChartPoint[];
   /** Expected gap between points, to break the line where data is missing. */
   stepMs: number;
+  /**
+   * The x axis' label step when it is not the range's usual one: a 1 h view of a monitor younger
+   * than an hour spans its data in a few whole steps (`to - from` is a multiple of it).
+   */
+  tickMs?: number;
+}
+
+/** Label steps a short 1 h view may use, smallest first. */
+const SHORT_TICKS_MS = [1, 2, 5, 10, 15].map((m) => m * 60_000);
+
+/**
+ * The window of a 1 h view: from the oldest check (whole label steps back from `to`, at most
+ * four) rather than a full hour, so a new monitor's few checks are not squeezed into a corner.
+ */
+export function hourWindow(
+  to: number,
+  oldest: number | null,
+): { from: number; tickMs: number } {
+  const span = oldest === null ? RANGE_MS["1h"] : Math.max(1, to - oldest);
+  for (const step of SHORT_TICKS_MS) {
+    const n = Math.ceil(span / step);
+    if (n <= 4) return { from: to - Math.max(1, n) * step, tickMs: step };
+  }
+  return { from: to - RANGE_MS["1h"], tickMs: 15 * 60_000 };
+}
+
+/** Checks in a series (a 1 h point is one check; a rollup counts its checks). */
+export function checkCount(s: ChartSeries): number {
+  return s.points.reduce((n, p) => n + p.count, 0);
 }
 
 /** Everything the monitor page shows. */
@@ -95,6 +124,23 @@ export class DetailReader {
     return { view, parent, apps, uptime, incidents, checks, chart, version };
   }
 
+  /**
+   * The window a monitor page opens on when the URL names none: 24 h, except 1 h when every
+   * check of the last day lies within the last hour (a new monitor), else the smallest longer
+   * window holding any data (a monitor paused for a while); 24 h when there is no data at all.
+   */
+  async defaultRange(id: number): Promise<ChartRange> {
+    const day = checkCount(await this.chart(id, "24h"));
+    if (day > 0) {
+      const hour = checkCount(await this.chart(id, "1h"));
+      return hour === day ? "1h" : "24h";
+    }
+    for (const range of ["7d", "30d"] as const) {
+      if (checkCount(await this.chart(id, range)) > 0) return range;
+    }
+    return "24h";
+  }
+
   /** Chart data for one window. */
   async chart(id: number, range: ChartRange): Promise<ChartSeries> {
     const to = this.#now();
@@ -103,9 +149,12 @@ export class DetailReader {
       const monitor = (await this.#service.get(id)).monitor;
       // At the 10 s minimum interval an hour holds 360 checks; the cap only guards retries.
       const checks = await this.#service.store.dashboard.checksSince(id, from, 2000);
+      const oldest = checks.length ? Math.min(...checks.map((c) => c.checkedAt)) : null;
+      const window = hourWindow(to, oldest);
       return {
         range,
-        from,
+        from: window.from,
+        tickMs: window.tickMs,
         to,
         source: "checks",
         stepMs: monitor.intervalS * 1000,

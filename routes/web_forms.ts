@@ -18,6 +18,8 @@ export async function monitorFormValues(c: Context): Promise<Record<string, stri
 /** Form values for a new monitor (with the parent preselected when given). */
 export function newMonitorValues(parentId?: number): Record<string, string> {
   const values = newMonitorFormValues();
+  // "Auto": the kind follows the URL's scheme (tcp://, dns://, http(s)://).
+  values.kind = "";
   if (parentId !== undefined) values.parent_id = String(parentId);
   return values;
 }

@@ -20,7 +20,7 @@ import {
 } from "../components/MonitorForm.tsx";
 import { DeletePage } from "../components/SimplePages.tsx";
 import { FlashRegion } from "../components/Layout.tsx";
-import { ms } from "../components/format.ts";
+import { errorLine, ms, resultText } from "../components/format.ts";
 import type { Flash } from "../components/types.ts";
 import type { WebDeps, WebEnv } from "./web_deps.ts";
 import { isHtmx } from "./web_session.ts";
@@ -36,15 +36,23 @@ function monitorId(c: Context): number {
   return Number(raw);
 }
 
-/** The chart range from the query, else from the page htmx is on, else 24 h. */
-function chartRange(c: Context): ChartRange {
+/** The chart range from the query, else from the page htmx is on, else none. */
+function askedRange(c: Context): ChartRange | undefined {
   const q = c.req.query("range");
   if (isChartRange(q)) return q;
   const current = c.req.header("HX-Current-URL");
   const fromPage = current && URL.canParse(current)
     ? new URL(current).searchParams.get("range") ?? undefined
     : undefined;
-  return isChartRange(fromPage) ? fromPage : "24h";
+  return isChartRange(fromPage) ? fromPage : undefined;
+}
+
+/**
+ * The one wording of adding a monitor, on the nav link, buttons, headings and page titles: a
+ * top-level monitor is a website, one nested beneath a website an internal app.
+ */
+export function addLabel(internalApp: boolean): string {
+  return internalApp ? "Add internal app" : "Add website";
 }
 
 /** After a successful POST: 303 for plain forms, a full navigation for htmx. */
@@ -60,11 +68,12 @@ function done(c: Context, location: string): Response {
 function checkFlash(r: RecordedCheck): Flash {
   const c = r.check;
   const status = r.monitor.active ? r.state.state.toUpperCase() : "PAUSED";
+  const kind = r.monitor.kind;
   const what = c.ok
-    ? `HTTP ${c.httpStatus ?? "OK"} in ${ms(c.latencyMs)}`
-    : `${c.httpStatus !== null ? `HTTP ${c.httpStatus}` : c.errorKind ?? "failed"}: ${
-      c.errorMessage ?? ""
-    }`;
+    ? `${resultText(c, kind)} in ${ms(c.latencyMs)}`
+    : c.errorKind && c.errorKind !== "unexpected_status"
+    ? errorLine(c.errorKind, c.errorMessage)
+    : `${resultText(c, kind)}${c.errorMessage ? `: ${c.errorMessage}` : ""}`;
   return { kind: c.ok ? "ok" : "error", text: `Checked ${r.monitor.name}: ${status}, ${what}` };
 }
 
@@ -79,7 +88,7 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
 
   /** The monitor page region after an htmx action, with the flash out of band. */
   const monitorFragment = async (c: Context<WebEnv>, id: number, f: Flash) => {
-    const range = chartRange(c);
+    const range = askedRange(c) ?? await deps.detail.defaultRange(id);
     const d = await deps.detail.detail(id, range);
     const session = c.get("session");
     const channels = await channelOptions();
@@ -170,7 +179,7 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
       c,
       <MonitorFormPage
         ctx={pageCtx(c, deps)}
-        heading={parent ? "Add internal app" : "Add website"}
+        heading={addLabel(parent !== undefined)}
         intro={parent
           ? `An internal app of ${parent.name}: checked on its own, listed beneath it.`
           : "A website to check. Internal apps can be added beneath it afterwards."}
@@ -181,7 +190,7 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
           parents: websites,
           channels: await channelOptions(),
           csrf: c.get("session").csrfToken,
-          submitLabel: "Add monitor",
+          submitLabel: addLabel(parent !== undefined),
           cancelHref: parent ? `/monitors/${parent.id}` : "/",
         }}
       />,
@@ -200,15 +209,17 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
         action: "/monitors",
         values,
         errors: err.fields,
-        submitLabel: "Add monitor",
+        submitLabel: addLabel(Boolean(values.parent_id)),
         cancelHref: "/",
-      }, values.parent_id ? "Add internal app" : "Add website");
+      }, addLabel(Boolean(values.parent_id)));
     }
   });
 
   app.get("/monitors/:id", async (c) => {
-    const range = chartRange(c);
-    const d = await deps.detail.detail(monitorId(c), range);
+    const id = monitorId(c);
+    // No range in the URL: the window that shows data (1 h for a new monitor).
+    const range = askedRange(c) ?? await deps.detail.defaultRange(id);
+    const d = await deps.detail.detail(id, range);
     return html(
       c,
       <MonitorPage ctx={pageCtx(c, deps)} d={d} range={range} channels={await channelOptions()} />,
@@ -227,7 +238,7 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
       throw err;
     }
     if (version === c.req.query("v")) return c.body(null, 204);
-    const range = chartRange(c);
+    const range = askedRange(c) ?? await deps.detail.defaultRange(id);
     return html(
       c,
       <MonitorLive d={await deps.detail.detail(id, range)} range={range} now={deps.now()} />,

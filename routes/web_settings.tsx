@@ -5,7 +5,11 @@ import type { EmailConfig } from "../monitor/config.ts";
 import { ValidationError } from "../monitor/errors.ts";
 import { EmailError } from "../monitor/alerts/service.ts";
 import { tlsMode } from "../monitor/alerts/smtp.ts";
-import { type EmailSettingsView, SettingsPage } from "../components/SettingsPage.tsx";
+import {
+  type EmailSettingsView,
+  OUTBOX_PAGE_SIZE,
+  SettingsPage,
+} from "../components/SettingsPage.tsx";
 import type { WebDeps, WebEnv } from "./web_deps.ts";
 import { flash, html, pageCtx } from "./web_render.ts";
 
@@ -27,9 +31,12 @@ export function settingsRoutes(deps: WebDeps): Hono<WebEnv> {
   const { rt } = deps;
 
   app.get("/settings", async (c) => {
-    const [status, recent, tokens, channels] = await Promise.all([
+    const raw = c.req.query("outbox_page") ?? "1";
+    const page = /^\d{1,6}$/.test(raw) && Number(raw) >= 1 ? Number(raw) : 1;
+    const [status, rows, tokens, channels] = await Promise.all([
       rt.alerts.status(),
-      rt.alerts.list({ limit: 20 }),
+      // One row more than a page says whether an older page exists.
+      rt.alerts.list({ limit: OUTBOX_PAGE_SIZE + 1, offset: (page - 1) * OUTBOX_PAGE_SIZE }),
       rt.accounts.listTokens(),
       rt.channels.list(),
     ]);
@@ -38,7 +45,12 @@ export function settingsRoutes(deps: WebDeps): Hono<WebEnv> {
       <SettingsPage
         ctx={pageCtx(c, deps)}
         email={emailView(rt.config.email)}
-        outbox={{ status, recent }}
+        outbox={{
+          status,
+          recent: rows.slice(0, OUTBOX_PAGE_SIZE),
+          page,
+          hasNext: rows.length > OUTBOX_PAGE_SIZE,
+        }}
         tokens={tokens}
         channels={channels}
         kinds={rt.channels.kinds()}

@@ -97,6 +97,8 @@ export interface NewAlert {
 /** Filters for {@link listAlerts}. */
 export interface AlertQuery {
   limit?: number;
+  /** Rows to skip (newest first), for paging; 0 by default. */
+  offset?: number;
   status?: AlertStatus;
   monitorId?: number;
 }

@@ -67,7 +67,7 @@ Deno.test({
     await page.waitForURL(`${served.url}/monitors/new`);
     await page.getByLabel("URL").fill(target.url);
     await page.getByLabel("Check every (seconds)").fill("5");
-    await page.click("button:has-text('Add monitor')");
+    await page.click("button:has-text('Add website')");
     await page.locator("#name-error").waitFor();
     assert.equal(await page.locator("#name-error").textContent(), "Required");
     assert.equal(await page.locator("#interval_s-error").textContent(), "Must be from 10 to 86400");
@@ -81,7 +81,7 @@ Deno.test({
     await page.getByLabel("Timeout (ms)").fill("2000");
     await Promise.all([
       page.waitForURL(/\/monitors\/\d+$/),
-      page.click("button:has-text('Add monitor')"),
+      page.click("button:has-text('Add website')"),
     ]);
     const siteUrl = page.url();
     const siteId = Number(siteUrl.split("/").at(-1));
@@ -97,7 +97,7 @@ Deno.test({
     await page.getByLabel("Timeout (ms)").fill("2000");
     await Promise.all([
       page.waitForURL(/\/monitors\/\d+$/),
-      page.click("button:has-text('Add monitor')"),
+      page.click("button:has-text('Add internal app')"),
     ]);
     assert.equal((await served.rt.service.children(siteId)).length, 1);
 

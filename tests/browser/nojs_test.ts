@@ -37,7 +37,7 @@ Deno.test({
     await page.getByLabel("URL").fill("gopher://old.example");
     const bad = await Promise.all([
       page.waitForResponse((r) => r.request().method() === "POST"),
-      page.click("button:has-text('Add monitor')"),
+      page.click("button:has-text('Add website')"),
     ]);
     assert.equal(bad[0].status(), 422);
     await page.locator("#url-error").waitFor();
@@ -46,7 +46,7 @@ Deno.test({
     await page.getByLabel("URL").fill(target.url);
     await Promise.all([
       page.waitForURL(/\/monitors\/\d+$/),
-      page.click("button:has-text('Add monitor')"),
+      page.click("button:has-text('Add website')"),
     ]);
     const monitorUrl = page.url();
 

@@ -168,7 +168,7 @@ Deno.test("check now, pause and resume: 303 for forms, the page region for htmx"
   assert.equal(plain.res.status, 303);
   assert.equal(plain.res.headers.get("location"), "/monitors/1");
   const after = await c.get("/monitors/1");
-  assert.match(after.text, /Checked Shop: UP, HTTP 200 in 12 ms/);
+  assert.match(after.text, /Checked Shop: UP, HTTP 200 OK in 12 ms/);
   assert.match(after.text, /class="pill pill-up pill-large"/);
 
   next = {
@@ -203,8 +203,11 @@ Deno.test("the monitor page shows the SVG chart for every range and a live parti
   for (const range of ["1h", "24h", "7d", "30d"]) {
     const { res, text } = await c.get(`/monitors/1?range=${range}`);
     assert.equal(res.status, 200);
-    assert.match(text, /<figure class="chart" role="img" aria-label="Response time: average 12 ms/);
-    assert.match(text, /<svg class="chart-plot"/);
+    assert.match(
+      text,
+      /<svg class="chart-plot"[^>]* role="img" aria-labelledby="chart-svg-title chart-svg-desc"/,
+    );
+    assert.match(text, /<desc id="chart-svg-desc">Average 12 ms, fastest 12 ms, slowest 12 ms;/);
     assert.match(text, new RegExp(`id="range-${range}"[^>]*aria-current="true"`));
   }
   const page = await c.get("/monitors/1?range=1h");

@@ -58,7 +58,7 @@ Deno.test("the overview nests internal apps under their website with status, upt
     text,
     /<span class="error-text" title="Connection refused \(os error 111\)">Refused<\/span>/,
   );
-  assert.match(text, /<dd>100%<\/dd>/, "24 h uptime of the site");
+  assert.match(text, /<dd>100.00%<\/dd>/, "24 h uptime of the site");
   assert.match(text, /<title>1 down · Server Health Checker<\/title>/);
   assert.match(text, /hx-trigger="shc:poll from:body"/);
   assert.match(text, /<noscript><meta http-equiv="refresh" content="30"><\/noscript>/);

@@ -35,6 +35,15 @@ Deno.test("without EMAIL_HOST the page says alerts are off and a test email expl
   const page = await c.get("/settings");
   assert.match(page.text, /Not configured/);
   assert.match(page.text, /disabled: EMAIL_HOST is not set/);
+  // The disabled button says why, visibly and to assistive technology.
+  const button = /<button[^>]*>\s*Send test email\s*<\/button>/.exec(page.text)?.[0] ?? "";
+  assert.match(button, /disabled/);
+  assert.match(button, /aria-describedby="test-email-why"/);
+  assert.match(button, /title="Email is off: EMAIL_HOST is not set"/);
+  assert.match(
+    page.text,
+    /<p class="hint" id="test-email-why">Email is off: EMAIL_HOST is not set<\/p>/,
+  );
   const sent = await c.post("/settings/test-email", { to: "me@example.com" });
   assert.equal(sent.res.status, 303);
   const after = await c.get("/settings");
@@ -93,4 +102,59 @@ Deno.test("a test email goes out through the configured SMTP server", async () =
   const bad = await c.post("/settings/test-email", { to: "not an address" });
   assert.equal(bad.res.status, 303);
   assert.match((await c.get("/settings")).text, /Not a valid email address: not an address/);
+});
+
+Deno.test("the outbox pages by 20 rows, plain and with htmx, and clips long text with a tooltip", async () => {
+  const down = {
+    ok: false,
+    latencyMs: 1,
+    httpStatus: null,
+    errorKind: "connection_refused" as const,
+    errorMessage: "Connection refused",
+  };
+  await using f = await webFixture({ probe: () => Promise.resolve(down) });
+  const m = await f.rt.service.create({
+    name: "Shop",
+    url: "https://shop.example/",
+    failure_threshold: 1,
+  });
+  await f.rt.service.checkNow(m.id);
+  const [incident] = await f.rt.service.incidents(m.id, 1);
+  const long = `${"very-long-recipient-name".repeat(6)}@example.com`;
+  for (let n = 0; n < 45; n++) {
+    await f.rt.store.outbox.insert({
+      monitorId: m.id,
+      incidentId: incident.id,
+      kind: "down",
+      seq: 0,
+      channel: "email",
+      target: n === 44 ? long : `r${n}@example.com`,
+      status: "skipped",
+      groupedInto: null,
+      checkId: null,
+      failures: 1,
+      threshold: 1,
+      lastError: n === 44 ? "x".repeat(600) : null,
+      createdAt: 1_000 + n,
+      nextAttemptAt: 1_000 + n,
+    });
+  }
+  const c = await f.login();
+  const rowsOf = (html: string) => html.split('id="outbox"')[1].match(/<tr>/g)!.length - 1;
+  const first = (await c.get("/settings")).text;
+  assert.equal(rowsOf(first), 20);
+  assert.match(first, new RegExp(`<span class="clip" title="${long}">${long}</span>`));
+  assert.match(first, /<table class="table outbox-table">/);
+  assert.match(first, /rel="next" href="\/settings\?outbox_page=2#outbox"/);
+  assert.doesNotMatch(first, /rel="prev"/);
+  const second = (await c.get("/settings?outbox_page=2")).text;
+  assert.equal(rowsOf(second), 20);
+  assert.match(second, /rel="prev" href="\/settings#outbox"/);
+  assert.match(second, /Page 2/);
+  const third = await c.get("/settings?outbox_page=3", { htmx: true });
+  assert.equal(rowsOf(third.text), 5);
+  assert.doesNotMatch(third.text, /rel="next"/);
+  assert.match(third.text, /hx-get="\/settings\?outbox_page=2" hx-select="#outbox"/);
+  // Nonsense falls back to the first page.
+  assert.equal(rowsOf((await c.get("/settings?outbox_page=-1")).text), 20);
 });

@@ -161,7 +161,7 @@ export async function listAlerts(q: Q, query: AlertQuery = {}): Promise<AlertRec
       JOIN monitors m ON m.id = a.monitor_id
     WHERE (${status}::text IS NULL OR a.status = ${status}::text)
       AND (${monitorId}::bigint IS NULL OR a.monitor_id = ${monitorId}::bigint)
-    ORDER BY a.created_at DESC, a.id DESC LIMIT ${query.limit ?? 100}`;
+    ORDER BY a.created_at DESC, a.id DESC LIMIT ${query.limit ?? 100} OFFSET ${query.offset ?? 0}`;
   return rows.map((r) => ({ ...toAlertRow(r), monitorName: r.monitor_name as string }));
 }
 

@@ -191,11 +191,12 @@ export function listAlerts(db: Db, q: AlertQuery = {}): AlertRecord[] {
     `SELECT a.*, m.name AS monitor_name FROM alerts a JOIN monitors m ON m.id = a.monitor_id
      WHERE (:status IS NULL OR a.status = :status)
        AND (:monitorId IS NULL OR a.monitor_id = :monitorId)
-     ORDER BY a.created_at DESC, a.id DESC LIMIT :limit`,
+     ORDER BY a.created_at DESC, a.id DESC LIMIT :limit OFFSET :offset`,
   ).all({
     status: q.status ?? null,
     monitorId: q.monitorId ?? null,
     limit: q.limit ?? 100,
+    offset: q.offset ?? 0,
   }) as Row[];
   return rows.map((r) => ({ ...toAlertRow(r), monitorName: r.monitor_name as string }));
 }
