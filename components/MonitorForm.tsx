@@ -66,13 +66,16 @@ const FORM_FIELDS: Record<MonitorFieldName, FormField> = {
   url: {
     control: "text",
     label: "URL",
-    required: true,
     type: "url",
     placeholder: "https://example.com/health",
     hint:
-      "http:// or https:// URL, tcp://host:port for a port check, or dns://name?type=A for a DNS lookup (options: type A, AAAA, CNAME, MX, TXT or NS; server=ip:port; expect=value)",
+      "http:// or https:// URL, tcp://host:port for a port check, or dns://name?type=A for a DNS lookup (options: type A, AAAA, CNAME, MX, TXT or NS; server=ip:port; expect=value). Empty for a push monitor",
   },
-  kind: { control: "kind", label: "Kind", hint: "Must match the URL's scheme" },
+  kind: {
+    control: "kind",
+    label: "Kind",
+    hint: "Must match the URL's scheme; Push (heartbeat) = a cron job or backup pings its own URL",
+  },
   expected_status: {
     control: "text",
     label: "Expected status",
@@ -159,6 +162,33 @@ const FORM_FIELDS: Record<MonitorFieldName, FormField> = {
     label: "Password or token",
     hint: "Never shown again: leave it as it is or empty to keep the stored one",
   },
+  schedule: {
+    control: "select",
+    label: "Schedule",
+    hint: "Push monitors: a ping is expected every period, or at the cron times",
+    options: [["period", "Every period"], ["cron", "Cron expression"]],
+  },
+  period_s: {
+    control: "number",
+    label: "Period (seconds)",
+    hint: "Schedule every period: e.g. 3600 = hourly, 86400 = daily",
+  },
+  cron: {
+    control: "text",
+    label: "Cron expression",
+    hint: "Schedule cron: 5 fields, minute hour day month weekday, e.g. 0 3 * * *",
+    placeholder: "0 3 * * *",
+  },
+  timezone: {
+    control: "text",
+    label: "Time zone",
+    hint: "IANA name the cron expression is read in, e.g. UTC or Europe/Berlin",
+  },
+  grace_s: {
+    control: "number",
+    label: "Grace period (seconds)",
+    hint: "How late a ping may be before the monitor counts it as missed (DOWN)",
+  },
   assertions: {
     control: "textarea",
     label: "Assertions",
@@ -190,6 +220,11 @@ const SECTIONS = [
     ],
   },
   { legend: "Assertions", grid: null, fields: ["assertions"] },
+  {
+    legend: "Push schedule (push monitors)",
+    grid: "grid-3",
+    fields: ["schedule", "period_s", "cron", "timezone", "grace_s"],
+  },
   {
     legend: "Timing",
     grid: "grid-3",
@@ -284,9 +319,12 @@ function FormControl(
       return (
         <Field name={name} label={f.label} errors={e} hint={f.hint}>
           <select {...controlAttrs(name, e, true)}>
-            <option value="http" selected={v[name] !== "tcp" && v[name] !== "dns"}>HTTP(S)</option>
+            <option value="http" selected={!["tcp", "dns", "push"].includes(v[name] ?? "")}>
+              HTTP(S)
+            </option>
             <option value="tcp" selected={v[name] === "tcp"}>TCP port</option>
             <option value="dns" selected={v[name] === "dns"}>DNS lookup</option>
+            <option value="push" selected={v[name] === "push"}>Push (heartbeat)</option>
           </select>
         </Field>
       );

@@ -11,6 +11,8 @@ export const ERROR_LABELS: Record<ErrorKind, string> = {
   connection_reset: "Connection reset",
   network: "Network error",
   assertion: "Assertion failed",
+  late: "Ping late",
+  job_failed: "Job failed",
 };
 
 /** Short cause words for the overview's narrow result column (the full message is a tooltip). */
@@ -23,6 +25,8 @@ export const ERROR_SHORT_LABELS: Record<ErrorKind, string> = {
   connection_reset: "Reset",
   network: "Network",
   assertion: "Assertion",
+  late: "Late",
+  job_failed: "Job failed",
 };
 
 /** Status words shown next to the colour, so colour is never the only signal. */

@@ -17,6 +17,8 @@ const LABELS: Record<ErrorKind, string> = {
   connection_reset: "Connection reset",
   network: "Network error",
   assertion: "Assertion failed",
+  late: "Ping late",
+  job_failed: "Job failed",
 };
 
 // Order matters: the first match wins. Error text is the only stable key (fetch's `cause` has no

@@ -16,6 +16,7 @@ import { NotFoundError, StaleCheckError, ValidationError } from "./errors.ts";
 import { StorageError } from "./store/health.ts";
 import type { ProbeTarget } from "./types.ts";
 import { guardProbe, WATCHDOG_GRACE_MS } from "./watchdog.ts";
+import { ensurePushState } from "./push_pings.ts";
 
 /** Probes a target; the service is given one so tests can swap it. */
 export type ProbeFn = (
@@ -149,6 +150,8 @@ export class MonitorService {
     const result = validateMonitor(input, ctx);
     if (result.errors) throw new ValidationError(result.errors);
     const monitor = await this.store.monitors.insert(result.fields, this.#now());
+    // Before anyone is told: the API answers with the ping URL, so the token must exist.
+    if (monitor.kind === "push") await ensurePushState(this.store, monitor.id);
     this.#changed(monitor.id);
     return monitor;
   }
@@ -179,6 +182,7 @@ export class MonitorService {
     if (result.errors) throw new ValidationError(result.errors);
     const monitor = await this.store.monitors.update(id, result.fields, this.#now());
     if (!monitor) throw new NotFoundError(`No monitor with id ${id}`);
+    if (monitor.kind === "push") await ensurePushState(this.store, monitor.id);
     this.#changed(id);
     return monitor;
   }
@@ -203,6 +207,11 @@ export class MonitorService {
    * the same monitor share one probe.
    */
   async checkNow(id: number, signal?: AbortSignal): Promise<RecordedCheck> {
+    if ((await this.get(id)).monitor.kind === "push") {
+      throw new ValidationError({
+        kind: "A push monitor is not probed: it is checked when its job pings its URL",
+      });
+    }
     // An edit racing the probe makes its result stale; probe again with the new settings.
     for (let attempt = 1;; attempt++) {
       try {
@@ -221,6 +230,9 @@ export class MonitorService {
   runCheck(monitor: Monitor, signal?: AbortSignal): Promise<RecordedCheck> {
     const inflight = this.#busy.get(monitor.id);
     if (inflight?.updatedAt === monitor.updatedAt) return inflight.run;
+    if (monitor.kind === "push") {
+      return Promise.reject(new ValidationError({ kind: "A push monitor is not probed" }));
+    }
     const run = (async () => {
       if (inflight) await inflight.run.catch(() => {});
       const checkedAt = this.#now();

@@ -69,6 +69,8 @@ const SHORT_CAUSE: Record<ErrorKind, string> = {
   connection_reset: "connection reset",
   network: "network error",
   assertion: "assertion failed",
+  late: "ping late",
+  job_failed: "job failed",
 };
 
 const REASONS: Record<number, string> = {
@@ -139,6 +141,10 @@ export function causeInWords(
       return "A network error prevented the check from completing.";
     case "assertion":
       return "The server answered with the expected status, but the response failed one of the monitor's assertions (its content, a header or the response time).";
+    case "late":
+      return "The job did not ping in time: no success ping arrived by the expected time plus the grace period. It may not have run, may still be running, or may have failed before pinging.";
+    case "job_failed":
+      return "The job reported a failure: it pinged its /fail URL or a nonzero exit code.";
   }
 }
 
