@@ -16,7 +16,9 @@ import { NotFoundError, StaleCheckError, ValidationError } from "./errors.ts";
 import { StorageError } from "./store/health.ts";
 import type { ProbeTarget } from "./types.ts";
 import { guardProbe, WATCHDOG_GRACE_MS } from "./watchdog.ts";
-import { ensurePushState } from "./push_pings.ts";
+import { ensurePushState, type PushView } from "./push_pings.ts";
+import { nextDeadline } from "./push_schedule.ts";
+import type { PushState } from "./store/records.ts";
 
 /** Probes a target; the service is given one so tests can swap it. */
 export type ProbeFn = (
@@ -30,6 +32,8 @@ export interface MonitorView {
   state: MonitorState;
   status: MonitorStatus;
   lastCheck: Check | null;
+  /** Push monitors: token, last ping and next deadline; null for other kinds. */
+  push: PushView | null;
 }
 
 /** Uptime percentages (null when there were no checks) over the standard windows. */
@@ -93,22 +97,35 @@ export class MonitorService {
     for (const l of this.#changeListeners) l(id);
   }
 
-  #view(monitor: Monitor, state: MonitorState, lastCheck: Check | null): MonitorView {
-    return { monitor, state, status: monitor.active ? state.state : "paused", lastCheck };
+  #view(
+    monitor: Monitor,
+    state: MonitorState,
+    lastCheck: Check | null,
+    pushState: PushState | null,
+  ): MonitorView {
+    const push = monitor.kind === "push" && pushState
+      ? {
+        state: pushState,
+        next: monitor.active ? nextDeadline(monitor, pushState, monitor.updatedAt) : null,
+      }
+      : null;
+    return { monitor, state, status: monitor.active ? state.state : "paused", lastCheck, push };
   }
 
   /** Every monitor, websites each followed by their internal apps. */
   async list(): Promise<MonitorView[]> {
-    const [all, states, latest] = await Promise.all([
+    const [all, states, latest, pushes] = await Promise.all([
       this.store.monitors.list(),
       this.store.states.all(),
       this.store.dashboard.recentChecksByMonitor(1),
+      this.store.pushes.all(),
     ]);
     // Never checked: pending since it was created (a stable status_since, not "now").
     return all.map((m) => {
       const state = states.get(m.id) ?? initialState(m.id, m.createdAt);
       const last = latest.get(m.id)?.[0];
-      return this.#view(m, state, last && last.id === state.lastCheckId ? last : null);
+      const lastCheck = last && last.id === state.lastCheckId ? last : null;
+      return this.#view(m, state, lastCheck, pushes.get(m.id) ?? null);
     });
   }
 
@@ -118,7 +135,8 @@ export class MonitorService {
     if (!m) throw new NotFoundError(`No monitor with id ${id}`);
     const state = await this.store.states.get(id, m.createdAt);
     const last = state.lastCheckId === null ? null : await this.store.checks.get(state.lastCheckId);
-    return this.#view(m, state, last);
+    const push = m.kind === "push" ? await ensurePushState(this.store, id) : null;
+    return this.#view(m, state, last, push);
   }
 
   /** A monitor's internal apps. */

@@ -201,7 +201,9 @@ Deno.test("the API JSON shows every registry field, secrets masked", () => {
       status: "paused",
       state: { consecutiveFailures: 0, changedAt: 0 },
       lastCheck: null,
+      push: null,
     } as unknown as Parameters<typeof monitorJson>[0],
+    "http://localhost:8000",
   );
   for (const f of MONITOR_FIELD_SPECS) {
     const expected = f.kind.type === "secret" ? "••••ss" : m[f.prop];
