@@ -56,6 +56,11 @@ export async function ensurePushState(
   return state;
 }
 
+/** The ping URL of a token under the service's public base URL. */
+export function pingUrl(baseUrl: string, token: string): string {
+  return `${baseUrl.replace(/\/+$/, "")}/ping/${token}`;
+}
+
 /** Whether `s` looks like a ping token at all (checked before any database lookup). */
 export function isTokenShape(s: string): boolean {
   return /^[A-Za-z0-9_-]{16,64}$/.test(s);

@@ -3,7 +3,7 @@ import type { Check, Incident } from "../monitor/types.ts";
 import type { MonitorView } from "../monitor/service.ts";
 import { HTTPException } from "hono/http-exception";
 import { monitorToInput } from "../monitor/monitor_fields.ts";
-import { pingUrl } from "./ping.ts";
+import { pingUrl } from "../monitor/push_pings.ts";
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 

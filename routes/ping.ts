@@ -59,11 +59,6 @@ export async function boundedBody(req: Request, max = PING_BODY_BYTES): Promise<
   return new TextDecoder().decode(bytes);
 }
 
-/** The ping URL of a token under the service's public base URL. */
-export function pingUrl(baseUrl: string, token: string): string {
-  return `${baseUrl.replace(/\/+$/, "")}/ping/${token}`;
-}
-
 /** The /ping sub-app. */
 export function pingRoutes(rt: Runtime): Hono {
   const app = new Hono();

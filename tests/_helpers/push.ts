@@ -22,7 +22,8 @@ export interface PushEnv extends AsyncDisposable {
   readonly apiToken: string;
   /** The monitor's ping URL (read from the store). */
   pingUrl(monitorId: number): Promise<string>;
-  /** Calls the JSON API. */
+  /** Calls the JSON API (the answer's JSON untyped: tests read fields they assert on). */
+  // deno-lint-ignore no-explicit-any
   api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
   restart(): Promise<void>;
 }
