@@ -104,6 +104,14 @@ export function shortCause(kind: ErrorKind, httpStatus: number | null): string {
   return SHORT_CAUSE[kind];
 }
 
+/**
+ * A monitor's URL as messages show it. A push monitor has none (its ping URL is a secret and is
+ * never put in a message), so it is named for what it is.
+ */
+export function shownUrl(url: string): string {
+  return url === "push://" ? "push monitor (pinged by its job)" : url;
+}
+
 /** The cause as a sentence a non-specialist can act on. */
 export function causeInWords(
   kind: ErrorKind,
@@ -278,7 +286,7 @@ function rawLines(f: AlertFacts): [string, string][] {
 function downRows(f: AlertFacts): [string, string][] {
   const i = f.incident;
   const rows: [string, string][] = [
-    ["URL", f.monitor.url],
+    ["URL", shownUrl(f.monitor.url)],
     ["Cause", causeInWords(i.errorKind, i.httpStatus, f.monitor)],
     ...rawLines(f),
   ];
@@ -303,7 +311,7 @@ function downRows(f: AlertFacts): [string, string][] {
 function recoveredRows(f: AlertFacts): [string, string][] {
   const i = f.incident;
   const rows: [string, string][] = [
-    ["URL", f.monitor.url],
+    ["URL", shownUrl(f.monitor.url)],
     ["Down for", formatDuration(endOf(f) - i.startedAt)],
     ["First failure", iso(i.startedAt)],
     ["Last failure", iso(i.lastFailureAt)],

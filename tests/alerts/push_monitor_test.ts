@@ -102,4 +102,7 @@ Deno.test("a job pinging early, late and with exit code 3 is classified and aler
     assert.ok(!m.text.includes(token) && !m.html.includes(token), "token in an email");
   }
   assert.match(env.smtp.messages[0].text, /did not ping in time/);
+  assert.match(env.smtp.messages[0].text, /push monitor \(pinged by its job\)/);
+  assert.match(env.smtp.messages[2].text, /reported a failure/);
+  assert.match(env.smtp.messages[2].text, /job reported failure \(exit code 3\)/);
 });

@@ -12,6 +12,7 @@ import {
   escapeHtml,
   formatDuration,
   shortCause,
+  shownUrl,
 } from "../message.ts";
 import { redactUrl } from "../../log.ts";
 import type { ChannelField, ChannelKind, HttpAnswer } from "./spec.ts";
@@ -152,7 +153,7 @@ export function renderAlert(f: AlertFacts): RenderedAlert {
   const name = oneLine(f.monitor.name);
   const parentName = f.monitor.parentName === null ? null : oneLine(f.monitor.parentName);
   const of = parentName ? ` (internal app of ${parentName})` : "";
-  const url = cut(redactUrls(redactUrl(f.monitor.url)), 500);
+  const url = cut(redactUrls(redactUrl(shownUrl(f.monitor.url))), 500);
   const cause = causeInWords(i.errorKind, i.httpStatus, f.monitor);
   const error = cut(oneLine(redactUrls(i.errorMessage)), 500);
   const end = i.endedAt ?? f.now;
