@@ -20,6 +20,8 @@ import { initialState } from "./monitor/store/records.ts";
 import { log } from "./monitor/log.ts";
 import type { MonitorStatus } from "./monitor/types.ts";
 import { ChannelService } from "./monitor/alerts/channel_service.ts";
+import { PushService } from "./monitor/push_pings.ts";
+import { PushWatcher } from "./monitor/push_watch.ts";
 import {
   type AlertService,
   type AlertTuning,
@@ -33,6 +35,10 @@ export interface Runtime {
   service: MonitorService;
   accounts: Accounts;
   scheduler: Scheduler;
+  /** Push monitors: pings, tokens and late checks. */
+  push: PushService;
+  /** Fires push monitors' late checks at their deadlines. */
+  pushWatcher: PushWatcher;
   metrics: CheckMetrics;
   /** DOWN/RECOVERED emails: outbox writer, sender loop, status, history, test email. */
   alerts: AlertService;
@@ -105,19 +111,28 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     // Once a minute: monitors and states only (service.list() would also read every last check).
     loadActive: async () => {
       const [all, states] = await Promise.all([store.monitors.list(), store.states.all()]);
-      return all.filter((m) => m.active).map((monitor) => ({
+      // Push monitors are never probed: the push watcher times them.
+      return all.filter((m) => m.active && m.kind !== "push").map((monitor) => ({
         monitor,
         state: states.get(monitor.id) ?? initialState(monitor.id, monitor.createdAt),
       }));
     },
     loadOne: async (id) => {
       const monitor = await store.monitors.get(id);
-      return monitor?.active ? { monitor, state: await store.states.get(id) } : null;
+      return monitor?.active && monitor.kind !== "push"
+        ? { monitor, state: await store.states.get(id) }
+        : null;
     },
     runCheck: async (monitor, signal) => (await service.runCheck(monitor, signal)).state,
   });
+  const push = new PushService({ store, recorder: service.recorder });
+  const pushWatcher = new PushWatcher(push);
+  const refreshPush = (id: number) =>
+    pushWatcher.refresh(id).catch((err) => log.error("push.refresh_failed", { id, error: err }));
+  push.onTimingChanged(refreshPush);
   service.onChange((id) => {
     scheduler.refresh(id).catch((err) => log.error("scheduler.refresh_failed", { id, error: err }));
+    refreshPush(id);
   });
 
   const crons = new AbortController();
@@ -143,6 +158,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     service,
     accounts,
     scheduler,
+    push,
+    pushWatcher,
     metrics,
     alerts,
     channels: new ChannelService(store, { baseUrl: config.baseUrl }),
@@ -151,6 +168,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     statusCounts: () => store.dashboard.statusCounts(),
     start() {
       scheduler.start();
+      pushWatcher.start().catch((err) => log.error("push.start_failed", { error: err }));
       alerts.start();
       if (opts.cron === false) return;
       const signal = crons.signal;
@@ -159,7 +177,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
           "scheduler-tick",
           "* * * * *",
           { signal },
-          guarded("scheduler-tick", () => scheduler.tick()),
+          guarded("scheduler-tick", () => Promise.all([scheduler.tick(), pushWatcher.tick()])),
         ),
         Deno.cron(
           "rollup-percentiles",
@@ -180,6 +198,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       // Every wait is bounded: shutdown must finish whatever targets or the SMTP server do.
       await settleWithin(Promise.allSettled([...cronJobs, ...runningJobs]), STOP_WAIT_MS);
       await settleWithin(scheduler.stop(), STOP_WAIT_MS);
+      await settleWithin(pushWatcher.stop(), STOP_WAIT_MS);
       // After the scheduler: its last transitions may have queued alerts.
       await settleWithin(alerts.stop(), STOP_WAIT_MS);
       try {

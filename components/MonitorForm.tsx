@@ -66,16 +66,16 @@ const FORM_FIELDS: Record<MonitorFieldName, FormField> = {
   url: {
     control: "text",
     label: "URL",
-    required: true,
     type: "url",
     placeholder: "https://example.com/health",
     hint:
-      "http:// or https:// URL, tcp://host:port for a port check, or dns://name?type=A for a DNS lookup (options: type A, AAAA, CNAME, MX, TXT or NS; server=ip:port; expect=value)",
+      "http:// or https:// URL, tcp://host:port for a port check, or dns://name?type=A for a DNS lookup (options: type A, AAAA, CNAME, MX, TXT or NS; server=ip:port; expect=value). Empty for a push monitor",
   },
   kind: {
     control: "kind",
     label: "Kind",
-    hint: "Auto takes it from the URL's scheme; a kind picked here must match it",
+    hint:
+      "Auto takes it from the URL's scheme; a kind picked here must match it. Push (heartbeat): a cron job or backup pings its own URL, so no URL is needed",
   },
   expected_status: {
     control: "text",
@@ -163,6 +163,33 @@ const FORM_FIELDS: Record<MonitorFieldName, FormField> = {
     label: "Password or token",
     hint: "Never shown again: leave it as it is or empty to keep the stored one",
   },
+  schedule: {
+    control: "select",
+    label: "Schedule",
+    hint: "Push monitors: a ping is expected every period, or at the cron times",
+    options: [["period", "Every period"], ["cron", "Cron expression"]],
+  },
+  period_s: {
+    control: "number",
+    label: "Period (seconds)",
+    hint: "Schedule every period: e.g. 3600 = hourly, 86400 = daily",
+  },
+  cron: {
+    control: "text",
+    label: "Cron expression",
+    hint: "Schedule cron: 5 fields, minute hour day month weekday, e.g. 0 3 * * *",
+    placeholder: "0 3 * * *",
+  },
+  timezone: {
+    control: "text",
+    label: "Time zone",
+    hint: "IANA name the cron expression is read in, e.g. UTC or Europe/Berlin",
+  },
+  grace_s: {
+    control: "number",
+    label: "Grace period (seconds)",
+    hint: "How late a ping may be before the monitor counts it as missed (DOWN)",
+  },
   assertions: {
     control: "textarea",
     label: "Assertions",
@@ -191,7 +218,7 @@ const FORM_FIELDS: Record<MonitorFieldName, FormField> = {
 };
 
 /** The kinds the form offers besides "Auto". */
-const KINDS = ["http", "tcp", "dns"];
+const KINDS = ["http", "tcp", "dns", "push"];
 
 /** The form's fieldsets and the fields in each, in order. */
 const SECTIONS = [
@@ -216,6 +243,12 @@ const SECTIONS = [
   },
   { legend: "Assertions", httpOnly: true, grid: null, fields: ["assertions"] },
   {
+    legend: "Push schedule (push monitors)",
+    pushOnly: true,
+    grid: "grid-3",
+    fields: ["schedule", "period_s", "cron", "timezone", "grace_s"],
+  },
+  {
     legend: "Timing",
     grid: "grid-3",
     fields: [
@@ -239,6 +272,8 @@ const SECTIONS = [
   legend: string;
   /** Only for http monitors: app.js hides it while the kind is tcp or dns. */
   httpOnly?: boolean;
+  /** Only for push monitors: app.js hides it while the kind is another. */
+  pushOnly?: boolean;
   grid: string | null;
   fields: readonly MonitorFieldName[];
 }[];
@@ -321,6 +356,7 @@ function FormControl(
             <option value="http" selected={v[name] === "http"}>HTTP(S)</option>
             <option value="tcp" selected={v[name] === "tcp"}>TCP port</option>
             <option value="dns" selected={v[name] === "dns"}>DNS lookup</option>
+            <option value="push" selected={v[name] === "push"}>Push (heartbeat)</option>
           </select>
         </Field>
       );
@@ -453,7 +489,10 @@ export function MonitorForm(props: MonitorFormProps) {
           />
         ));
         return (
-          <fieldset data-http-only={"httpOnly" in section ? "true" : undefined}>
+          <fieldset
+            data-http-only={"httpOnly" in section ? "true" : undefined}
+            data-push-only={"pushOnly" in section ? "true" : undefined}
+          >
             <legend>{section.legend}</legend>
             {section.grid ? <div class={section.grid}>{controls}</div> : controls}
           </fieldset>

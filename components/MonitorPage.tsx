@@ -21,6 +21,7 @@ import { certificateLeft, StatusPill, TargetLink } from "./Status.tsx";
 import { ResponseChart } from "./ResponseChart.tsx";
 import { AppList, CheckTable, IncidentTable } from "./MonitorTables.tsx";
 import type { ChannelOption } from "./MonitorForm.tsx";
+import { PushPanel } from "./PushPanel.tsx";
 
 const RANGES: { range: ChartRange; label: string }[] = [
   { range: "1h", label: "1 hour" },
@@ -299,22 +300,23 @@ export function MonitorBody(
           <p class="sub">
             <TargetLink monitor={m} />
             <span>
-              {m.parentId === null ? "Website" : "Internal app"} · {m.kind.toUpperCase()} · every
-              {" "}
-              {m.intervalS} s
+              {m.parentId === null ? "Website" : "Internal app"} · {m.kind.toUpperCase()}
+              {m.kind === "push" ? " · heartbeat" : ` · every ${m.intervalS} s`}
             </span>
             {m.kind === "http" && <span>expects {m.expectedStatus}</span>}
           </p>
           <ChannelsLine d={d} channels={props.channels} />
         </div>
         <div class="actions">
-          <ActionButton
-            id="btn-check"
-            action={`/monitors/${m.id}/check`}
-            csrf={csrf}
-            label="Check now"
-            primary
-          />
+          {m.kind !== "push" && (
+            <ActionButton
+              id="btn-check"
+              action={`/monitors/${m.id}/check`}
+              csrf={csrf}
+              label="Check now"
+              primary
+            />
+          )}
           <ActionButton
             id="btn-active"
             action={`/monitors/${m.id}/${m.active ? "pause" : "resume"}`}
@@ -325,6 +327,7 @@ export function MonitorBody(
           <a class="btn btn-danger-quiet" href={`/monitors/${m.id}/delete`}>Delete…</a>
         </div>
       </div>
+      <PushPanel d={d} csrf={csrf} now={props.now} />
       <MonitorLive d={d} range={props.range} now={props.now} />
     </div>
   );

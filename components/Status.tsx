@@ -88,6 +88,10 @@ export function Heartbeat(
 
 /** The monitor's target: a link for http(s) URLs, plain text otherwise (tcp, or anything odd). */
 export function TargetLink(props: { monitor: Monitor; class?: string }) {
+  // A push monitor has no target, and its ping URL is a secret: never a link in a list.
+  if (props.monitor.kind === "push") {
+    return <span class={props.class}>push · pinged by its job</span>;
+  }
   const href = safeHref(props.monitor.url);
   const text = displayUrl(props.monitor.url);
   return href

@@ -13,6 +13,8 @@ export const ERROR_LABELS: Record<ErrorKind, string> = {
   assertion: "Assertion failed",
   slow: "Slow responses",
   certificate_expiry: "Certificate expiring",
+  late: "Ping late",
+  job_failed: "Job failed",
 };
 
 /** Short cause words for the overview's narrow result column (the full message is a tooltip). */
@@ -27,6 +29,8 @@ export const ERROR_SHORT_LABELS: Record<ErrorKind, string> = {
   assertion: "Assertion",
   slow: "Slow",
   certificate_expiry: "Certificate",
+  late: "Late",
+  job_failed: "Job failed",
 };
 
 /** Status words shown next to the colour, so colour is never the only signal. */
@@ -159,6 +163,7 @@ const OK_LABELS: Record<ProbeKind, string> = {
   http: "HTTP OK",
   tcp: "TCP connected",
   dns: "DNS resolved",
+  push: "Ping received",
 };
 
 /** The reason phrase of the common status codes, for "HTTP 200 OK". */
@@ -208,6 +213,8 @@ const MESSAGE_PREFIXES: Record<ErrorKind, string[]> = {
   assertion: ["Assertion failed"],
   slow: ["Slow"],
   certificate_expiry: ["Certificate expiring"],
+  late: ["Ping late", "Late"],
+  job_failed: ["Job failed"],
 };
 
 /**

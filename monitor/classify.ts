@@ -19,6 +19,8 @@ const LABELS: Record<ErrorKind, string> = {
   assertion: "Assertion failed",
   slow: "Slow",
   certificate_expiry: "Certificate expiring",
+  late: "Ping late",
+  job_failed: "Job failed",
 };
 
 // Order matters: the first match wins. Error text is the only stable key (fetch's `cause` has no

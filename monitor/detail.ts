@@ -1,4 +1,5 @@
 /** The monitor page's read model: status, uptime, chart series, incidents and recent checks. */
+import { pingUrl } from "./push_pings.ts";
 import type { Check, Incident, Monitor } from "./types.ts";
 import type { MonitorService, MonitorView, UptimeSummary } from "./service.ts";
 
@@ -89,16 +90,20 @@ export interface MonitorDetail {
   checks: Check[];
   chart: ChartSeries;
   version: string;
+  /** A push monitor's ping URL (shown to the signed-in operator only); null for other kinds. */
+  pingUrl: string | null;
 }
 
 /** Builds monitor pages from the service. */
 export class DetailReader {
   #service: MonitorService;
   #now: () => number;
+  #baseUrl: string;
 
-  constructor(service: MonitorService, opts: { now?: () => number } = {}) {
+  constructor(service: MonitorService, opts: { now?: () => number; baseUrl?: string } = {}) {
     this.#service = service;
     this.#now = opts.now ?? Date.now;
+    this.#baseUrl = opts.baseUrl ?? "";
   }
 
   /** The change stamp of a monitor page (throws NotFoundError for an unknown id). */
@@ -121,7 +126,8 @@ export class DetailReader {
       s.checks(id, 20),
       this.chart(id, range),
     ]);
-    return { view, parent, apps, uptime, incidents, checks, chart, version };
+    const ping = view.push ? pingUrl(this.#baseUrl, view.push.state.token) : null;
+    return { view, parent, apps, uptime, incidents, checks, chart, version, pingUrl: ping };
   }
 
   /**

@@ -17,5 +17,14 @@ export function probe(target: ProbeTarget, options: ProbeOptions = {}): Promise<
       return probeDns(target, options);
     case "http":
       return probeHttp(target, options);
+    case "push":
+      // Never scheduled (the push watcher times push monitors); refused rather than guessed.
+      return Promise.resolve({
+        ok: false,
+        latencyMs: 0,
+        httpStatus: null,
+        errorKind: "network",
+        errorMessage: "A push monitor is not probed",
+      });
   }
 }

@@ -37,6 +37,11 @@ export interface RecordedCheck {
 export interface RecordOptions {
   /** Stops waiting for a locked database (shutdown). */
   signal?: AbortSignal;
+  /**
+   * Writes more in the same transaction, after the check (a push monitor's ping state), so that
+   * it lands exactly when the check does. Not kept with a result the storage refused.
+   */
+  alsoWrite?: (tx: Repositories) => Promise<void>;
 }
 
 /** A result that could not be stored yet (database locked or disk full). */
@@ -115,7 +120,11 @@ export class CheckRecorder {
     const batch = [...waiting, { monitor, result, checkedAt }];
     let recorded: RecordedCheck[];
     try {
-      recorded = await this.store.transaction((tx) => this.#writeBatch(tx, batch), {
+      recorded = await this.store.transaction(async (tx) => {
+        const out = await this.#writeBatch(tx, batch);
+        await opts.alsoWrite?.(tx);
+        return out;
+      }, {
         retryForMs: LOCK_WAIT_MS,
         signal: opts.signal,
       });
@@ -151,7 +160,8 @@ export class CheckRecorder {
       const fields = {
         monitor: monitor.id,
         name: monitor.name,
-        url: redactUrl(monitor.url),
+        // A push monitor's URL is a placeholder; its ping URL (a secret) is never logged.
+        url: monitor.kind === "push" ? undefined : redactUrl(monitor.url),
         incident: t.incident.id,
       };
       const type = t.incident.type;

@@ -17,6 +17,9 @@ import { StorageError } from "./store/health.ts";
 import type { ProbeTarget } from "./types.ts";
 import { guardProbe, WATCHDOG_GRACE_MS } from "./watchdog.ts";
 import { displayStatus } from "./state.ts";
+import { ensurePushState, type PushView } from "./push_pings.ts";
+import { nextDeadline } from "./push_schedule.ts";
+import type { PushState } from "./store/records.ts";
 
 /** Probes a target; the service is given one so tests can swap it. */
 export type ProbeFn = (
@@ -32,6 +35,8 @@ export interface MonitorView {
   lastCheck: Check | null;
   /** The TLS certificate its latest https check read (null for other kinds, or before). */
   certificate: StoredCertificate | null;
+  /** Push monitors: token, last ping and next deadline; null for other kinds. */
+  push: PushView | null;
 }
 
 /** Uptime percentages (null when there were no checks) over the standard windows. */
@@ -100,24 +105,45 @@ export class MonitorService {
     state: MonitorState,
     lastCheck: Check | null,
     certificate: StoredCertificate | null,
+    pushState: PushState | null,
   ): MonitorView {
-    return { monitor, state, status: displayStatus(monitor, state), lastCheck, certificate };
+    const push = monitor.kind === "push" && pushState
+      ? {
+        state: pushState,
+        next: monitor.active ? nextDeadline(monitor, pushState, monitor.updatedAt) : null,
+      }
+      : null;
+    return {
+      monitor,
+      state,
+      status: displayStatus(monitor, state),
+      lastCheck,
+      certificate,
+      push,
+    };
   }
 
   /** Every monitor, websites each followed by their internal apps. */
   async list(): Promise<MonitorView[]> {
-    const [all, states, latest, certificates] = await Promise.all([
+    const [all, states, latest, certificates, pushes] = await Promise.all([
       this.store.monitors.list(),
       this.store.states.all(),
       this.store.dashboard.recentChecksByMonitor(1),
       this.store.certificates.all(),
+      this.store.pushes.all(),
     ]);
     // Never checked: pending since it was created (a stable status_since, not "now").
     return all.map((m) => {
       const state = states.get(m.id) ?? initialState(m.id, m.createdAt);
       const last = latest.get(m.id)?.[0];
       const lastCheck = last && last.id === state.lastCheckId ? last : null;
-      return this.#view(m, state, lastCheck, certificates.get(m.id) ?? null);
+      return this.#view(
+        m,
+        state,
+        lastCheck,
+        certificates.get(m.id) ?? null,
+        pushes.get(m.id) ?? null,
+      );
     });
   }
 
@@ -126,11 +152,12 @@ export class MonitorService {
     const m = await this.store.monitors.get(id);
     if (!m) throw new NotFoundError(`No monitor with id ${id}`);
     const state = await this.store.states.get(id, m.createdAt);
-    const [last, certificate] = await Promise.all([
+    const [last, certificate, push] = await Promise.all([
       state.lastCheckId === null ? null : this.store.checks.get(state.lastCheckId),
       this.store.certificates.get(id),
+      m.kind === "push" ? ensurePushState(this.store, id) : null,
     ]);
-    return this.#view(m, state, last, certificate);
+    return this.#view(m, state, last, certificate, push);
   }
 
   /** A monitor's internal apps. */
@@ -162,6 +189,8 @@ export class MonitorService {
     const result = validateMonitor(input, ctx);
     if (result.errors) throw new ValidationError(result.errors);
     const monitor = await this.store.monitors.insert(result.fields, this.#now());
+    // Before anyone is told: the API answers with the ping URL, so the token must exist.
+    if (monitor.kind === "push") await ensurePushState(this.store, monitor.id);
     this.#changed(monitor.id);
     return monitor;
   }
@@ -192,6 +221,7 @@ export class MonitorService {
     if (result.errors) throw new ValidationError(result.errors);
     const monitor = await this.store.monitors.update(id, result.fields, this.#now());
     if (!monitor) throw new NotFoundError(`No monitor with id ${id}`);
+    if (monitor.kind === "push") await ensurePushState(this.store, monitor.id);
     this.#changed(id);
     return monitor;
   }
@@ -216,6 +246,11 @@ export class MonitorService {
    * the same monitor share one probe.
    */
   async checkNow(id: number, signal?: AbortSignal): Promise<RecordedCheck> {
+    if ((await this.get(id)).monitor.kind === "push") {
+      throw new ValidationError({
+        kind: "A push monitor is not probed: it is checked when its job pings its URL",
+      });
+    }
     // An edit racing the probe makes its result stale; probe again with the new settings.
     for (let attempt = 1;; attempt++) {
       try {
@@ -234,6 +269,9 @@ export class MonitorService {
   runCheck(monitor: Monitor, signal?: AbortSignal): Promise<RecordedCheck> {
     const inflight = this.#busy.get(monitor.id);
     if (inflight?.updatedAt === monitor.updatedAt) return inflight.run;
+    if (monitor.kind === "push") {
+      return Promise.reject(new ValidationError({ kind: "A push monitor is not probed" }));
+    }
     const run = (async () => {
       if (inflight) await inflight.run.catch(() => {});
       const checkedAt = this.#now();

@@ -1,7 +1,13 @@
 /** Domain types shared by the monitor services, the store and (as types only) the components. */
 
-/** What a monitor probes: an HTTP(S) URL, a TCP `host:port`, or a DNS name (`dns://…`). */
-export type MonitorKind = "http" | "tcp" | "dns";
+/**
+ * What a monitor probes: an HTTP(S) URL, a TCP `host:port`, or a DNS name (`dns://…`); a `push`
+ * monitor is never probed: a job pings its secret URL and silence past the deadline is the failure.
+ */
+export type MonitorKind = "http" | "tcp" | "dns" | "push";
+
+/** How a push monitor's next ping is expected: a fixed period, or a cron expression in a zone. */
+export type PushScheduleKind = "period" | "cron";
 
 /** The cause recorded for a failed check. */
 export type ErrorKind =
@@ -17,7 +23,11 @@ export type ErrorKind =
   /** UP, but slower than the monitor's DEGRADED threshold (degraded incidents only). */
   | "slow"
   /** The TLS certificate expires soon (certificate incidents only). */
-  | "certificate_expiry";
+  | "certificate_expiry"
+  /** A push monitor's ping did not arrive by its deadline (expected time + grace). */
+  | "late"
+  /** A push monitor's job reported failure (`/fail` or a nonzero exit code). */
+  | "job_failed";
 
 /** HTTP methods a monitor can send. */
 export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
@@ -157,6 +167,16 @@ export interface Monitor {
   degradedChecks: number;
   /** Days before a TLS certificate's expiry to warn (each once per certificate); [] = never. */
   certExpiryDays: number[];
+  /** Push monitors: a fixed period or a cron expression. */
+  pushSchedule: PushScheduleKind;
+  /** Push monitors: seconds between pings when the schedule is a period. */
+  pushPeriodS: number;
+  /** Push monitors: a 5-field cron expression when the schedule is cron ("" otherwise). */
+  pushCron: string;
+  /** Push monitors: the IANA time zone the cron expression is read in. */
+  pushTimezone: string;
+  /** Push monitors: how long after the expected time a ping still counts as on time. */
+  pushGraceS: number;
   createdAt: number;
   updatedAt: number;
 }

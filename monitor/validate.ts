@@ -6,6 +6,7 @@
  */
 import type { Monitor, MonitorKind } from "./types.ts";
 import type { MonitorFields } from "./store/records.ts";
+import { cronError, timeZoneError } from "./push_schedule.ts";
 import {
   DEFAULTS,
   fieldSpec,
@@ -85,25 +86,34 @@ export function validateMonitor(
     return take(name, parseWholeNumber(input[name], min, max), fallback);
   };
 
-  // url and kind: the URL's scheme decides the kind; a kind given as well must match it.
+  // url and kind: the URL's scheme decides the kind; a kind given as well must match it. A push
+  // monitor has no target (it is pinged), so its URL is the fixed placeholder PUSH_URL.
   let kind: MonitorKind = "http";
-  const target = parseTarget(input.url, fieldSpec("url").kind.maxLength);
-  if (target.error !== undefined) {
-    errors.url = target.error;
-    fields.url = "";
-  } else {
-    fields.url = target.value.url;
-    kind = target.value.kind;
-  }
   const givenKind = parseEnum(input.kind, fieldSpec("kind").kind.values);
-  if (givenKind !== null) {
-    if (givenKind.error !== undefined) errors.kind = givenKind.error;
-    else if (!errors.url && givenKind.value !== kind) {
-      errors.kind = givenKind.value === "tcp"
-        ? "A tcp monitor needs a tcp://host:port URL"
-        : givenKind.value === "dns"
-        ? "A dns monitor needs a dns://name?type=A URL"
-        : "An http monitor needs an http:// or https:// URL";
+  if (givenKind !== null && givenKind.error === undefined && givenKind.value === "push") {
+    kind = "push";
+    fields.url = PUSH_URL;
+    if (!isBlank(input.url) && input.url !== PUSH_URL) {
+      errors.url = "A push monitor has no URL: the job calls its ping URL; leave this empty";
+    }
+  } else {
+    const target = parseTarget(input.url, fieldSpec("url").kind.maxLength);
+    if (target.error !== undefined) {
+      errors.url = target.error;
+      fields.url = "";
+    } else {
+      fields.url = target.value.url;
+      kind = target.value.kind;
+    }
+    if (givenKind !== null) {
+      if (givenKind.error !== undefined) errors.kind = givenKind.error;
+      else if (!errors.url && givenKind.value !== kind) {
+        errors.kind = givenKind.value === "tcp"
+          ? "A tcp monitor needs a tcp://host:port URL"
+          : givenKind.value === "dns"
+          ? "A dns monitor needs a dns://name?type=A URL"
+          : "An http monitor needs an http:// or https:// URL";
+      }
     }
   }
   fields.kind = kind;
@@ -185,6 +195,7 @@ export function validateMonitor(
   if (!errors.degraded_ms && !errors.timeout_ms && slow !== null && slow >= timeoutMs) {
     errors.degraded_ms = `Must be shorter than the timeout (${timeoutMs} ms)`;
   }
+  pushRules(fields as MonitorFields, errors);
 
   if (Object.keys(errors).length === 0) {
     const inOrder: Record<string, unknown> = {};
@@ -216,7 +227,50 @@ const BODYLESS_METHODS = new Set(["GET", "HEAD"]);
 const NOT_HTTP: Record<Exclude<MonitorKind, "http">, string> = {
   tcp: "Only for http monitors: a tcp check opens a connection and sends nothing",
   dns: "Only for http monitors: a dns check sends a DNS query, not an HTTP request",
+  push: "Only for http monitors: a push monitor is pinged by its job and sends nothing",
 };
+
+/** The URL stored for a push monitor: it has no target, and its ping URL holds a secret. */
+export const PUSH_URL = "push://";
+
+/** The push schedule fields, which other kinds keep at their defaults. */
+const PUSH_FIELDS = [
+  "schedule",
+  "period_s",
+  "cron",
+  "timezone",
+  "grace_s",
+] as const satisfies readonly MonitorFieldName[];
+
+/**
+ * The push schedule rules: a cron schedule needs a valid 5-field expression, the zone must be an
+ * IANA name, and monitors of other kinds keep every push default (so a typo is never ignored).
+ */
+function pushRules(fields: MonitorFields, errors: Record<string, string>): void {
+  if (fields.kind !== "push") {
+    for (const name of PUSH_FIELDS) {
+      const spec = fieldSpec(name);
+      const isDefault = JSON.stringify(fields[spec.prop]) === JSON.stringify(spec.default);
+      if (!errors[name] && !isDefault) errors[name] = "Only for push monitors";
+    }
+    return;
+  }
+  if (!errors.timezone) {
+    const tz = timeZoneError(fields.pushTimezone);
+    if (tz) errors.timezone = tz;
+  }
+  if (errors.cron || errors.schedule) return;
+  if (fields.pushSchedule === "cron") {
+    if (fields.pushCron === "") errors.cron = "Required for a cron schedule, e.g. 0 3 * * *";
+    else {
+      const bad = cronError(fields.pushCron);
+      if (bad) errors.cron = bad;
+      else fields.pushCron = fields.pushCron.split(/\s+/).join(" ");
+    }
+  } else if (fields.pushCron !== "") {
+    errors.cron = 'Only for a cron schedule: pick "cron" or leave this empty';
+  }
+}
 
 /**
  * The rules between the HTTP request options: tcp and dns monitors keep every default, a body

@@ -25,27 +25,28 @@ export function apiRoutes(rt: Runtime): Hono {
   api.route("/", alertRoutes(rt));
   api.route("/", channelRoutes(rt));
 
+  const base = rt.config.baseUrl;
   api.get(
     "/monitors",
-    async (c) => c.json({ monitors: (await rt.service.list()).map(monitorJson) }),
+    async (c) => c.json({ monitors: (await rt.service.list()).map((v) => monitorJson(v, base)) }),
   );
 
   api.post("/monitors", async (c) => {
     const input = await jsonObject(c.req.raw);
     const monitor = await rt.service.create(input, { rejectUnknown: true });
-    return c.json(monitorJson(await rt.service.get(monitor.id)), 201);
+    return c.json(monitorJson(await rt.service.get(monitor.id), base), 201);
   });
 
   api.get(
     "/monitors/:id",
-    async (c) => c.json(monitorJson(await rt.service.get(idParam(c.req.param("id"))))),
+    async (c) => c.json(monitorJson(await rt.service.get(idParam(c.req.param("id"))), base)),
   );
 
   api.patch("/monitors/:id", async (c) => {
     const id = idParam(c.req.param("id"));
     await rt.service.get(id);
     await rt.service.update(id, await jsonObject(c.req.raw), { rejectUnknown: true });
-    return c.json(monitorJson(await rt.service.get(id)));
+    return c.json(monitorJson(await rt.service.get(id), base));
   });
 
   api.delete("/monitors/:id", async (c) => {
@@ -59,6 +60,17 @@ export function apiRoutes(rt: Runtime): Hono {
       ...checkJson(recorded.check),
       status: displayStatus(recorded.monitor, recorded.state),
     });
+  });
+
+  // A new ping URL for a push monitor; the old one answers 404 from now on.
+  api.post("/monitors/:id/ping_token", async (c) => {
+    const id = idParam(c.req.param("id"));
+    const view = await rt.service.get(id);
+    if (view.monitor.kind !== "push") {
+      throw new HTTPException(409, { message: "Only push monitors have a ping URL" });
+    }
+    await rt.push.regenerate(id);
+    return c.json(monitorJson(await rt.service.get(id), base));
   });
 
   api.get("/monitors/:id/checks", async (c) => {

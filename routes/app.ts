@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import type { Runtime } from "../runtime.ts";
 import { apiRoutes } from "./api.ts";
+import { pingRoutes } from "./ping.ts";
 import { bearerAuth } from "./bearer.ts";
 import { droppedLogLines } from "../monitor/log.ts";
 import { requestBodyLimits } from "./body_limit.ts";
@@ -69,6 +70,8 @@ export function createApp(rt: Runtime, web: WebOptions = {}): Hono {
   });
 
   app.route("/api/v1", apiRoutes(rt));
+  // Push monitors' ping URLs: no session, the token is the credential.
+  app.route("/", pingRoutes(rt));
   // Registered after the API so its session gate never runs for requests the API answered.
   app.route("/", dashboard.app);
   return app;

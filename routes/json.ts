@@ -3,6 +3,7 @@ import type { Check, Incident } from "../monitor/types.ts";
 import type { MonitorView } from "../monitor/service.ts";
 import { HTTPException } from "hono/http-exception";
 import { monitorToInput } from "../monitor/monitor_fields.ts";
+import { pingUrl } from "../monitor/push_pings.ts";
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -19,12 +20,26 @@ export function checkJson(c: Check) {
   };
 }
 
-/** A monitor with its status and last check; the monitor fields come from the field registry. */
-export function monitorJson(v: MonitorView) {
+/**
+ * A monitor with its status and last check; the monitor fields come from the field registry.
+ * A push monitor also has its ping URL (the API is authenticated) and ping timing.
+ */
+export function monitorJson(v: MonitorView, baseUrl: string) {
   const m = v.monitor;
+  const p = v.push;
   return {
     id: m.id,
     ...monitorToInput(m),
+    ...(p
+      ? {
+        ping_url: pingUrl(baseUrl, p.state.token),
+        last_ping_at: iso(p.state.lastPingAt),
+        run_started_at: iso(p.state.startedAt),
+        last_duration_ms: p.state.lastDurationMs,
+        next_ping_expected_at: iso(p.next?.expectedAt ?? null),
+        late_after: iso(p.next?.deadline ?? null),
+      }
+      : {}),
     status: v.status,
     consecutive_failures: v.state.consecutiveFailures,
     status_since: iso(v.state.changedAt),

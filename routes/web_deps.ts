@@ -74,7 +74,7 @@ export function makeWebDeps(rt: Runtime, opts: WebOptions = {}): WebDeps {
     throttle: opts.throttle ?? new LoginThrottle({ now }),
     flash: new FlashStore(),
     overview: new OverviewReader(rt.service, { now }),
-    detail: new DetailReader(rt.service, { now }),
+    detail: new DetailReader(rt.service, { now, baseUrl: rt.config.baseUrl }),
     now,
     clientAddress: opts.clientAddress ?? peerAddress,
     async hasUsers() {

@@ -307,6 +307,23 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
     });
   }
 
+  // A new ping URL for a push monitor (CSRF-checked like every dashboard POST).
+  app.post("/monitors/:id/ping_token", async (c) => {
+    const id = monitorId(c);
+    const m = (await rt.service.get(id)).monitor;
+    if (m.kind !== "push") {
+      return await afterAction(c, id, {
+        kind: "error",
+        text: "Only push monitors have a ping URL.",
+      });
+    }
+    await rt.push.regenerate(id);
+    return await afterAction(c, id, {
+      kind: "ok",
+      text: `New ping URL for ${m.name}: update the job; the old URL no longer works.`,
+    });
+  });
+
   app.get("/monitors/:id/delete", async (c) => {
     const m = (await rt.service.get(monitorId(c))).monitor;
     const apps = await rt.service.children(m.id);

@@ -7,7 +7,8 @@
 //    tab is hidden (so no request at all), and fires once on return so the page catches up.
 // 2. Relative times ("12 s ago") in <time data-rel> are kept current between server updates.
 // 3. The monitor form: the kind follows the URL's scheme as the server infers it (tcp://, dns:,
-//    http(s)://), and the HTTP-only sections hide while the kind is tcp or dns.
+//    http(s)://), the HTTP-only sections hide while the kind is tcp, dns or push, and the push
+//    schedule while it is not push.
 // 4. A failed submit's error summary takes the focus and scrolls into view; its links focus
 //    their field.
 (function () {
@@ -93,6 +94,9 @@
       // A section with a message stays visible: the operator has to see what to fix.
       el.hidden = kind !== "http" && !el.querySelector(".field-invalid");
     }
+    for (const el of form.querySelectorAll("[data-push-only]")) {
+      el.hidden = kind !== "push" && !el.querySelector(".field-invalid");
+    }
   }
 
   function setUpForms(root) {
@@ -130,7 +134,7 @@
     if (!field) return;
     ev.preventDefault();
     // A hidden (http-only) section is shown again, or its field could not take the focus.
-    const section = field.closest("[data-http-only]");
+    const section = field.closest("[data-http-only], [data-push-only]");
     if (section) section.hidden = false;
     field.focus({ preventScroll: true });
     field.scrollIntoView({ block: "center" });

@@ -76,6 +76,8 @@ const SHORT_CAUSE: Record<ErrorKind, string> = {
   assertion: "assertion failed",
   slow: "slow responses",
   certificate_expiry: "certificate expiring",
+  late: "ping late",
+  job_failed: "job failed",
 };
 
 const REASONS: Record<number, string> = {
@@ -107,6 +109,14 @@ export function shortCause(kind: ErrorKind, httpStatus: number | null): string {
   // A status code is the most precise thing we know, whatever the kind says.
   if (httpStatus !== null && kind === "unexpected_status") return `HTTP ${httpStatus}`;
   return SHORT_CAUSE[kind];
+}
+
+/**
+ * A monitor's URL as messages show it. A push monitor has none (its ping URL is a secret and is
+ * never put in a message), so it is named for what it is.
+ */
+export function shownUrl(url: string): string {
+  return url === "push://" ? "push monitor (pinged by its job)" : url;
 }
 
 /** The cause as a sentence a non-specialist can act on. */
@@ -150,6 +160,10 @@ export function causeInWords(
       return "The service is up, but its responses have been slower than the monitor's DEGRADED threshold for several checks in a row.";
     case "certificate_expiry":
       return "The server's TLS certificate expires soon: renew it before browsers and clients refuse the connection.";
+    case "late":
+      return "The job did not ping in time: no success ping arrived by the expected time plus the grace period. It may not have run, may still be running, or may have failed before pinging.";
+    case "job_failed":
+      return "The job reported a failure: it pinged its /fail URL or a nonzero exit code.";
   }
 }
 
@@ -324,7 +338,7 @@ function rawLines(f: AlertFacts): [string, string][] {
 function downRows(f: AlertFacts): [string, string][] {
   const i = f.incident;
   const rows: [string, string][] = [
-    ["URL", f.monitor.url],
+    ["URL", shownUrl(f.monitor.url)],
     ["Cause", causeInWords(i.errorKind, i.httpStatus, f.monitor)],
     ...rawLines(f),
   ];
@@ -349,7 +363,7 @@ function downRows(f: AlertFacts): [string, string][] {
 function recoveredRows(f: AlertFacts): [string, string][] {
   const i = f.incident;
   const rows: [string, string][] = [
-    ["URL", f.monitor.url],
+    ["URL", shownUrl(f.monitor.url)],
     ["Down for", formatDuration(endOf(f) - i.startedAt)],
     ["First failure", iso(i.startedAt)],
     ["Last failure", iso(i.lastFailureAt)],

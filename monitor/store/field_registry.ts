@@ -119,7 +119,7 @@ export const MONITOR_FIELD_SPECS = [
     api: "kind",
     prop: "kind",
     column: "kind",
-    kind: { type: "enum", values: ["http", "tcp", "dns"] },
+    kind: { type: "enum", values: ["http", "tcp", "dns", "push"] },
     default: "http",
     derived: "inferred from the URL's scheme",
   }),
@@ -293,6 +293,43 @@ export const MONITOR_FIELD_SPECS = [
     column: "cert_expiry_days",
     kind: { type: "days", min: 1, max: 365, maxCount: 10 },
     default: [30, 14, 7, 1],
+  }),
+  // Push monitors (kind "push"): when the next ping is expected. Checked together with the kind
+  // and with each other by validateMonitor() (monitor/push_schedule.ts parses cron and zone).
+  field({
+    api: "schedule",
+    prop: "pushSchedule",
+    column: "push_schedule",
+    kind: { type: "enum", values: ["period", "cron"] },
+    default: "period",
+  }),
+  field({
+    api: "period_s",
+    prop: "pushPeriodS",
+    column: "push_period_s",
+    kind: { type: "int", min: 1, max: 31_536_000 },
+    default: 86_400,
+  }),
+  field({
+    api: "cron",
+    prop: "pushCron",
+    column: "push_cron",
+    kind: { type: "text", maxLength: 200 },
+    default: "",
+  }),
+  field({
+    api: "timezone",
+    prop: "pushTimezone",
+    column: "push_timezone",
+    kind: { type: "text", maxLength: 64 },
+    default: "UTC",
+  }),
+  field({
+    api: "grace_s",
+    prop: "pushGraceS",
+    column: "push_grace_s",
+    kind: { type: "int", min: 0, max: 31_536_000 },
+    default: 3600,
   }),
 ] as const;
 

@@ -236,3 +236,20 @@ export interface ChannelRecord {
 
 /** The writable fields of a channel. */
 export type ChannelFields = Omit<ChannelRecord, "id" | "createdAt" | "updatedAt">;
+
+/** What a push monitor remembers between pings (the push_state table). */
+export interface PushState {
+  monitorId: number;
+  /** The secret of its ping URL `/ping/<token>`: URL-safe, at least 128 random bits. */
+  token: string;
+  /** The last success or failure ping (not /start); null before the first. */
+  lastPingAt: number | null;
+  /** Whether that ping reported success. */
+  lastPingOk: boolean | null;
+  /** A run in progress: the time of its /start ping, cleared by the ping that ends it. */
+  startedAt: number | null;
+  /** The duration of the last run that had a /start (ms). */
+  lastDurationMs: number | null;
+  /** The expected time of the last deadline already recorded late; null once a ping came. */
+  lateExpectedAt: number | null;
+}

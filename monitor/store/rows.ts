@@ -19,6 +19,7 @@ import type {
   ApiToken,
   ChannelRecord,
   Period,
+  PushState,
   Rollup,
   StoredCertificate,
   User,
@@ -173,5 +174,21 @@ export function toChannel(r: Row): ChannelRecord {
     isDefault: bool(r.is_default),
     createdAt: r.created_at as number,
     updatedAt: r.updated_at as number,
+  };
+}
+
+/** Converts a push_state row to a `PushState`. */
+export function toPushState(r: Row): PushState {
+  const n = (v: unknown) => (v as number | null) ?? null;
+  return {
+    monitorId: r.monitor_id as number,
+    token: r.token as string,
+    lastPingAt: n(r.last_ping_at),
+    lastPingOk: r.last_ping_ok === null || r.last_ping_ok === undefined
+      ? null
+      : bool(r.last_ping_ok),
+    startedAt: n(r.started_at),
+    lastDurationMs: n(r.last_duration_ms),
+    lateExpectedAt: n(r.late_expected_at),
   };
 }

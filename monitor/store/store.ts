@@ -29,6 +29,7 @@ import type {
   NewAlert,
   OverviewStamp,
   Period,
+  PushState,
   ReminderIncident,
   Rollup,
   SessionRow,
@@ -57,6 +58,16 @@ export interface StateRepo {
   get(monitorId: number, now?: number): Promise<MonitorState>;
   all(): Promise<Map<number, MonitorState>>;
   save(state: MonitorState): Promise<void>;
+}
+
+/** Push monitors' tokens and ping timing (one row per push monitor). */
+export interface PushRepo {
+  get(monitorId: number): Promise<PushState | null>;
+  /** The push state whose ping token is `token`, or null. */
+  byToken(token: string): Promise<PushState | null>;
+  all(): Promise<Map<number, PushState>>;
+  /** Inserts or replaces the row of `state.monitorId` (tokens are unique: 144 random bits). */
+  save(state: PushState): Promise<void>;
 }
 
 /** Raw check history. */
@@ -232,6 +243,7 @@ export interface Repositories {
   sessions: SessionRepo;
   tokens: TokenRepo;
   channels: ChannelRepo;
+  pushes: PushRepo;
 }
 
 /** Options for {@link Store.transaction}. */

@@ -61,6 +61,23 @@ function sample(): Monitor {
   });
 }
 
+/** A push monitor whose schedule fields differ from their defaults (other kinds refuse them). */
+function samplePush(): Monitor {
+  return fakeMonitor({
+    id: 4,
+    name: "Nightly backup",
+    kind: "push",
+    url: "push://",
+    pushSchedule: "cron",
+    pushPeriodS: 7200,
+    pushCron: "0 3 * * 1-5",
+    pushTimezone: "Europe/Berlin",
+    pushGraceS: 900,
+    createdAt: 5,
+    updatedAt: 6,
+  });
+}
+
 /**
  * An http monitor whose HTTP request options and assertions differ from their defaults (a tcp
  * monitor such as `sample()` refuses them). Together the two samples cover every field.
@@ -127,12 +144,14 @@ Deno.test("every field round-trips: monitor → API input → validate → store
   for (const f of MONITOR_FIELD_SPECS) {
     if ("default" in f) {
       assert.ok(
-        [sample(), sampleHttp()].some((m) => !isDeepStrictEqual(m[f.prop], f.default)),
+        [sample(), sampleHttp(), samplePush()].some((m) =>
+          !isDeepStrictEqual(m[f.prop], f.default)
+        ),
         `${f.api} is at its default in both samples`,
       );
     }
   }
-  for (const m of [sample(), sampleHttp()]) roundTrip(m);
+  for (const m of [sample(), sampleHttp(), samplePush()]) roundTrip(m);
 });
 
 function roundTrip(m: Monitor) {
@@ -159,7 +178,7 @@ function roundTrip(m: Monitor) {
 }
 
 Deno.test("every field round-trips through the form: monitor → form strings → post → validate", () => {
-  for (const m of [sample(), sampleHttp()]) {
+  for (const m of [sample(), sampleHttp(), samplePush()]) {
     const values = monitorFormValues(m);
     assert.deepEqual(Object.keys(values), MONITOR_FIELDS);
     assert.deepEqual(fieldsOf(postedFormValues(values), m), writable(m));
@@ -204,7 +223,9 @@ Deno.test("the API JSON shows every registry field, secrets masked", () => {
       status: "paused",
       state: { consecutiveFailures: 0, changedAt: 0 },
       lastCheck: null,
+      push: null,
     } as unknown as Parameters<typeof monitorJson>[0],
+    "http://localhost:8000",
   );
   for (const f of MONITOR_FIELD_SPECS) {
     const expected = f.kind.type === "secret" ? "••••ss" : m[f.prop];

@@ -58,6 +58,11 @@ Deno.test("validateMonitor() applies the documented defaults", () => {
     authUser: "",
     authSecret: "",
     userAgent: "ServerHealthChecker/1.0",
+    pushSchedule: "period",
+    pushPeriodS: 86_400,
+    pushCron: "",
+    pushTimezone: "UTC",
+    pushGraceS: 3600,
     assertions: [],
     degradedMs: null,
     degradedChecks: 3,
@@ -378,4 +383,45 @@ Deno.test("validateMonitor() checks the DEGRADED threshold and the certificate w
   ]);
   assert.deepEqual(fieldsOf({ ...base, cert_expiry_days: "" }).certExpiryDays, []);
   assert.deepEqual(fieldsOf({ ...base, degraded_ms: "800" }).degradedMs, 800);
+});
+
+Deno.test("push monitors: no URL, a valid schedule; other kinds keep the push defaults", () => {
+  const push = fieldsOf({ name: "Backup", kind: "push" });
+  assert.deepEqual(
+    [push.kind, push.url, push.pushSchedule, push.pushPeriodS, push.pushGraceS],
+    ["push", "push://", "period", 86_400, 3600],
+  );
+  const cron = fieldsOf({
+    name: "Backup",
+    kind: "push",
+    schedule: "cron",
+    cron: " 0  3 * * 1-5 ",
+    timezone: "Europe/Berlin",
+    grace_s: "600",
+  });
+  assert.deepEqual(
+    [cron.pushSchedule, cron.pushCron, cron.pushTimezone, cron.pushGraceS],
+    ["cron", "0 3 * * 1-5", "Europe/Berlin", 600],
+  );
+  const cases: [MonitorInput, Record<string, string | RegExp>][] = [
+    [{ name: "B", kind: "push", url: "https://x.test" }, { url: /push monitor has no URL/ }],
+    [{ name: "B", kind: "push", schedule: "cron" }, { cron: /Required for a cron schedule/ }],
+    [{ name: "B", kind: "push", schedule: "cron", cron: "0 3 * *" }, { cron: /5 fields/ }],
+    [{ name: "B", kind: "push", schedule: "cron", cron: "0 25 * * *" }, { cron: /hour/ }],
+    [{ name: "B", kind: "push", cron: "0 3 * * *" }, { cron: /Only for a cron schedule/ }],
+    [{ name: "B", kind: "push", timezone: "Mars/Olympus" }, { timezone: /IANA time zone/ }],
+    [{ name: "B", kind: "push", schedule: "weekly" }, { schedule: /"period" or "cron"/ }],
+    [{ name: "B", kind: "push", period_s: 0 }, { period_s: /from 1 to/ }],
+    [{ name: "B", kind: "push", grace_s: -1 }, { grace_s: /from 0 to/ }],
+    [{ name: "B", kind: "push", http_method: "POST" }, { http_method: /push monitor/ }],
+    [{ ...base, period_s: 60 }, { period_s: "Only for push monitors" }],
+    [{ ...base, schedule: "cron" }, { schedule: "Only for push monitors" }],
+  ];
+  for (const [input, want] of cases) {
+    const errors = errorsOf(input);
+    for (const [k, v] of Object.entries(want)) {
+      if (typeof v === "string") assert.equal(errors[k], v, JSON.stringify(input));
+      else assert.match(errors[k] ?? "", v, JSON.stringify(input));
+    }
+  }
 });

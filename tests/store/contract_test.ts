@@ -337,6 +337,60 @@ contract("monitors: a dns monitor is stored and read back as kind dns", async ({
   assert.deepEqual([back?.kind, back?.url], ["dns", url]);
 });
 
+contract(
+  "pushes: a push monitor with its schedule; push state saved, found by token, cascades on delete",
+  async ({ store }) => {
+    const m = await store.monitors.insert(
+      fields("backup", {
+        kind: "push",
+        url: "push://",
+        pushSchedule: "cron",
+        pushCron: "0 3 * * *",
+        pushTimezone: "Europe/Berlin",
+        pushPeriodS: 3600,
+        pushGraceS: 900,
+      }),
+      1,
+    );
+    const back = await store.monitors.get(m.id);
+    assert.deepEqual(
+      [back?.kind, back?.pushSchedule, back?.pushCron, back?.pushTimezone, back?.pushGraceS],
+      ["push", "cron", "0 3 * * *", "Europe/Berlin", 900],
+    );
+    assert.equal(await store.pushes.get(m.id), null);
+    const state = {
+      monitorId: m.id,
+      token: "tok_AAAAAAAAAAAAAAAAAAAA",
+      lastPingAt: null,
+      lastPingOk: null,
+      startedAt: 5_000,
+      lastDurationMs: null,
+      lateExpectedAt: null,
+    };
+    await store.pushes.save(state);
+    assert.deepEqual(await store.pushes.get(m.id), state);
+    const pinged = {
+      ...state,
+      lastPingAt: 9_000,
+      lastPingOk: false,
+      startedAt: null,
+      lastDurationMs: 4_000,
+      lateExpectedAt: 8_000,
+    };
+    await store.transaction((tx) => tx.pushes.save(pinged));
+    assert.deepEqual(await store.pushes.byToken(state.token), pinged);
+    assert.equal(await store.pushes.byToken("tok_BBBBBBBBBBBBBBBBBBBB"), null);
+    const other = await store.monitors.insert(fields("other", { kind: "push", url: "push://" }), 1);
+    await store.pushes.save({ ...state, monitorId: other.id, token: "tok_CCCCCCCCCCCCCCCCCCCC" });
+    assert.deepEqual([...(await store.pushes.all()).keys()], [m.id, other.id]);
+    // A token is unique: another monitor cannot take it.
+    await assert.rejects(store.pushes.save({ ...state, monitorId: other.id }));
+    assert.ok(await store.monitors.delete(m.id));
+    assert.equal(await store.pushes.get(m.id), null);
+    assert.equal(await store.pushes.byToken(state.token), null);
+  },
+);
+
 contract("monitors: childIds lists a website's apps, ascending", async ({ store }) => {
   const w = await store.monitors.insert(fields("w"), 1);
   const other = await store.monitors.insert(fields("other"), 1);

@@ -14,6 +14,7 @@ import {
   formatDuration,
   introLine,
   shortCause,
+  shownUrl,
 } from "../message.ts";
 import { redactUrl } from "../../log.ts";
 import type { ChannelField, ChannelKind, HttpAnswer } from "./spec.ts";
@@ -162,7 +163,7 @@ export function renderAlert(f: AlertFacts): RenderedAlert {
   const name = oneLine(f.monitor.name);
   const parentName = f.monitor.parentName === null ? null : oneLine(f.monitor.parentName);
   const of = parentName ? ` (internal app of ${parentName})` : "";
-  const url = cut(redactUrls(redactUrl(f.monitor.url)), 500);
+  const url = cut(redactUrls(redactUrl(shownUrl(f.monitor.url))), 500);
   const cause = causeInWords(i.errorKind, i.httpStatus, f.monitor);
   const error = cut(oneLine(redactUrls(i.errorMessage)), 500);
   const end = i.endedAt ?? f.now;

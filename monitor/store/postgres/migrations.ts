@@ -242,6 +242,35 @@ ALTER TABLE alerts ADD CONSTRAINT alerts_kind_check
   CHECK (kind IN ('down', 'recovered', 'reminder', 'warning'));
 `,
   },
+  {
+    version: 6,
+    name: "push monitors",
+    sql: `
+-- monitors.kind gains 'push' (heartbeat monitors, never probed) and the push schedule columns;
+-- other kinds keep their defaults.
+ALTER TABLE monitors DROP CONSTRAINT monitors_kind_check;
+ALTER TABLE monitors ADD CONSTRAINT monitors_kind_check
+  CHECK (kind IN ('http', 'tcp', 'dns', 'push'));
+ALTER TABLE monitors ADD COLUMN push_schedule TEXT NOT NULL DEFAULT 'period'
+  CHECK (push_schedule IN ('period', 'cron'));
+ALTER TABLE monitors ADD COLUMN push_period_s INTEGER NOT NULL DEFAULT 86400;
+ALTER TABLE monitors ADD COLUMN push_cron TEXT NOT NULL DEFAULT '';
+ALTER TABLE monitors ADD COLUMN push_timezone TEXT NOT NULL DEFAULT 'UTC';
+ALTER TABLE monitors ADD COLUMN push_grace_s INTEGER NOT NULL DEFAULT 3600;
+
+-- What a push monitor remembers between pings: its secret ping token (the only credential of
+-- /ping/<token>), the last ping, a run in progress (/start) and the last deadline reported late.
+CREATE TABLE push_state (
+  monitor_id BIGINT PRIMARY KEY REFERENCES monitors(id) ON DELETE CASCADE,
+  token TEXT NOT NULL UNIQUE,
+  last_ping_at BIGINT,
+  last_ping_ok BOOLEAN,
+  started_at BIGINT,
+  last_duration_ms BIGINT,
+  late_expected_at BIGINT
+);
+`,
+  },
 ];
 
 /** The table recording which migrations ran (in the store's schema). */

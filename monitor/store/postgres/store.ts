@@ -30,6 +30,7 @@ import * as users from "./users.ts";
 import * as sessions from "./sessions.ts";
 import * as tokens from "./tokens.ts";
 import * as channels from "./channels.ts";
+import * as pushes from "./pushes.ts";
 
 /** How the repositories on one handle behave around each call. */
 interface RepoHooks {
@@ -171,6 +172,12 @@ function repositories(q: Q, hooks: RepoHooks): Repositories {
       insert: (f, now) => w(() => channels.insertChannel(q, f, now)),
       update: (id, f, now) => w(() => channels.updateChannel(q, id, f, now)),
       delete: (id) => w(() => channels.deleteChannel(q, id)),
+    },
+    pushes: {
+      get: (id) => read(() => pushes.getPush(q, id)),
+      byToken: (token) => read(() => pushes.pushByToken(q, token)),
+      all: () => read(() => pushes.allPushes(q)),
+      save: (s) => w(() => pushes.savePush(q, s)),
     },
   };
 }

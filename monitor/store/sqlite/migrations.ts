@@ -512,6 +512,90 @@ CREATE INDEX alerts_monitor ON alerts(monitor_id, created_at);
 CREATE INDEX alerts_created ON alerts(created_at);
 `,
   },
+  {
+    version: 10,
+    name: "push monitors",
+    foreignKeysOff: true,
+    sql: `
+-- monitors.kind gains 'push' (heartbeat monitors, never probed), rebuilt as in version 8: every
+-- column (those of version 9 too) is copied, the AUTOINCREMENT high-water mark is carried over (ids are never reused), and
+-- the tables that reference "monitors" point at the new one after the rename. The push schedule
+-- columns are new; other kinds keep their defaults.
+CREATE TABLE monitors_new (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  parent_id INTEGER REFERENCES monitors(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('http', 'tcp', 'dns', 'push')),
+  url TEXT NOT NULL,
+  expected_status TEXT NOT NULL,
+  timeout_ms INTEGER NOT NULL,
+  interval_s INTEGER NOT NULL,
+  retry_interval_s INTEGER NOT NULL,
+  failure_threshold INTEGER NOT NULL,
+  alert_emails TEXT NOT NULL,
+  recovery_emails TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  ignore_tls_errors INTEGER NOT NULL,
+  max_redirects INTEGER NOT NULL,
+  reminder_interval_min INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  channel_ids TEXT NOT NULL DEFAULT '[]',
+  http_method TEXT NOT NULL DEFAULT 'GET',
+  http_headers TEXT NOT NULL DEFAULT '',
+  http_body TEXT NOT NULL DEFAULT '',
+  auth TEXT NOT NULL DEFAULT 'none',
+  auth_user TEXT NOT NULL DEFAULT '',
+  auth_secret TEXT NOT NULL DEFAULT '',
+  user_agent TEXT NOT NULL DEFAULT 'ServerHealthChecker/1.0',
+  assertions TEXT NOT NULL DEFAULT '[]',
+  push_schedule TEXT NOT NULL DEFAULT 'period' CHECK (push_schedule IN ('period', 'cron')),
+  push_period_s INTEGER NOT NULL DEFAULT 86400,
+  push_cron TEXT NOT NULL DEFAULT '',
+  push_timezone TEXT NOT NULL DEFAULT 'UTC',
+  degraded_ms INTEGER,
+  degraded_checks INTEGER NOT NULL DEFAULT 3,
+  cert_expiry_days TEXT NOT NULL DEFAULT '[30,14,7,1]',
+  push_schedule TEXT NOT NULL DEFAULT 'period' CHECK (push_schedule IN ('period', 'cron')),
+  push_period_s INTEGER NOT NULL DEFAULT 86400,
+  push_cron TEXT NOT NULL DEFAULT '',
+  push_timezone TEXT NOT NULL DEFAULT 'UTC',
+  push_grace_s INTEGER NOT NULL DEFAULT 3600
+) STRICT;
+INSERT INTO monitors_new (id, parent_id, name, kind, url, expected_status, timeout_ms, interval_s, retry_interval_s,
+    failure_threshold, alert_emails, recovery_emails, active, ignore_tls_errors, max_redirects,
+    reminder_interval_min, created_at, updated_at, channel_ids, http_method, http_headers,
+    http_body, auth, auth_user, auth_secret, user_agent, assertions, degraded_ms,
+    degraded_checks, cert_expiry_days)
+  SELECT id, parent_id, name, kind, url, expected_status, timeout_ms, interval_s, retry_interval_s,
+    failure_threshold, alert_emails, recovery_emails, active, ignore_tls_errors, max_redirects,
+    reminder_interval_min, created_at, updated_at, channel_ids, http_method, http_headers,
+    http_body, auth, auth_user, auth_secret, user_agent, assertions, degraded_ms,
+    degraded_checks, cert_expiry_days
+  FROM monitors;
+INSERT INTO sqlite_sequence (name, seq)
+  SELECT 'monitors_new', 0
+  WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'monitors_new');
+UPDATE sqlite_sequence
+  SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'monitors'), 0))
+  WHERE name = 'monitors_new';
+DROP TABLE monitors;
+ALTER TABLE monitors_new RENAME TO monitors;
+CREATE INDEX monitors_parent ON monitors(parent_id);
+
+-- What a push monitor remembers between pings: its secret ping token (the only credential of
+-- /ping/<token>), the last ping, a run in progress (/start) and the last deadline reported late.
+CREATE TABLE push_state (
+  monitor_id INTEGER PRIMARY KEY REFERENCES monitors(id) ON DELETE CASCADE,
+  token TEXT NOT NULL UNIQUE,
+  last_ping_at INTEGER,
+  last_ping_ok INTEGER,
+  started_at INTEGER,
+  last_duration_ms INTEGER,
+  late_expected_at INTEGER
+) STRICT;
+`,
+  },
 ];
 
 const userVersion = (db: DatabaseSync) =>

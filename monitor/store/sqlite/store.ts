@@ -18,6 +18,7 @@ import * as users from "./users.ts";
 import * as sessions from "./sessions.ts";
 import * as tokens from "./tokens.ts";
 import * as channels from "./channels.ts";
+import * as pushes from "./pushes.ts";
 
 /**
  * Serialises writers on the one connection. A transaction is open across the awaits of its
@@ -160,6 +161,12 @@ function repositories(
       insert: (f, now) => w(() => channels.insertChannel(db, f, now)),
       update: (id, f, now) => w(() => channels.updateChannel(db, id, f, now)),
       delete: (id) => w(() => channels.deleteChannel(db, id)),
+    },
+    pushes: {
+      get: (id) => read(() => pushes.getPush(db, id)),
+      byToken: (token) => read(() => pushes.pushByToken(db, token)),
+      all: () => read(() => pushes.allPushes(db)),
+      save: (s) => w(() => pushes.savePush(db, s)),
     },
   };
 }
