@@ -52,12 +52,6 @@ const V7_MONITOR = {
   auth_secret: "",
   user_agent: "ServerHealthChecker/1.0",
   assertions: "[]",
-  // The push monitors migration: the schedule columns at their defaults.
-  push_schedule: "period",
-  push_period_s: 86400,
-  push_cron: "",
-  push_timezone: "UTC",
-  push_grace_s: 3600,
 };
 
 /** The columns alerts has since migration 5 (recipient → channel, target). */
