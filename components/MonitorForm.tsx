@@ -490,8 +490,8 @@ export function MonitorForm(props: MonitorFormProps) {
         ));
         return (
           <fieldset
-            data-http-only={"httpOnly" in section ? "true" : undefined}
-            data-push-only={"pushOnly" in section ? "true" : undefined}
+            {...("httpOnly" in section ? { "data-http-only": "true" } : {})}
+            {...("pushOnly" in section ? { "data-push-only": "true" } : {})}
           >
             <legend>{section.legend}</legend>
             {section.grid ? <div class={section.grid}>{controls}</div> : controls}
