@@ -1,7 +1,7 @@
 /** Prometheus text exposition of the monitor's own figures. */
 import type { RecordedCheck } from "./recorder.ts";
 import { LAG_BUCKETS_MS, type SchedulerStats } from "./scheduler.ts";
-import type { MonitorStatus } from "./types.ts";
+import type { ErrorKind, MonitorKind, MonitorStatus } from "./types.ts";
 import type { StorageStatus } from "./store/health.ts";
 
 /** Figures about the service itself, beside the scheduler's. */
@@ -18,9 +18,20 @@ function label(v: string): string {
   return v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
 }
 
+/** One monitor as /metrics describes it. */
+export interface MonitorFigures {
+  id: number;
+  name: string;
+  kind: MonitorKind;
+  status: MonitorStatus;
+  /** When its TLS certificate expires (epoch ms), for https monitors whose certificate was read. */
+  certificateExpiresAt: number | null;
+}
+
 /** Counters fed by the recorder since the process started. */
 export class CheckMetrics {
   #checks = new Map<string, { id: number; name: string; result: string; n: number }>();
+  #failures = new Map<string, { id: number; name: string; cause: ErrorKind; n: number }>();
   #latencyBuckets = LATENCY_BUCKETS_S.map(() => 0);
   #latencyCount = 0;
   #latencySum = 0;
@@ -45,6 +56,14 @@ export class CheckMetrics {
     c.n++;
     c.name = e.monitor.name;
     this.#checks.set(key, c);
+    if (!e.check.ok) {
+      const cause = e.check.errorKind ?? "network";
+      const fkey = `${e.monitor.id}:${cause}`;
+      const f = this.#failures.get(fkey) ?? { id: e.monitor.id, name: e.monitor.name, cause, n: 0 };
+      f.n++;
+      f.name = e.monitor.name;
+      this.#failures.set(fkey, f);
+    }
     const s = e.check.latencyMs / 1000;
     this.#latencyCount++;
     this.#latencySum += s;
@@ -59,7 +78,7 @@ export class CheckMetrics {
     scheduler: SchedulerStats,
     statusCounts: Record<MonitorStatus, number>,
     health: ServiceHealth,
-    certificates: { id: number; name: string; validTo: number }[] = [],
+    monitors: MonitorFigures[] = [],
   ): string {
     const out: string[] = [];
     out.push("# HELP shc_checks_total Checks run since start, by monitor and result.");
@@ -69,6 +88,15 @@ export class CheckMetrics {
         `shc_checks_total{monitor_id="${c.id}",monitor="${
           label(c.name)
         }",result="${c.result}"} ${c.n}`,
+      );
+    }
+    out.push("# HELP shc_check_failures_total Failed checks since start, by monitor and cause.");
+    out.push("# TYPE shc_check_failures_total counter");
+    for (const f of this.#failures.values()) {
+      out.push(
+        `shc_check_failures_total{monitor_id="${f.id}",monitor="${
+          label(f.name)
+        }",cause="${f.cause}"} ${f.n}`,
       );
     }
     out.push("# HELP shc_check_latency_seconds Probe latency of every check.");
@@ -124,15 +152,25 @@ export class CheckMetrics {
     for (const [status, n] of Object.entries(statusCounts)) {
       out.push(`shc_monitors{status="${status}"} ${n}`);
     }
+    out.push("# HELP shc_monitor_status Each monitor's displayed status (1), with its kind.");
+    out.push("# TYPE shc_monitor_status gauge");
+    for (const m of monitors) {
+      out.push(
+        `shc_monitor_status{monitor_id="${m.id}",monitor="${
+          label(m.name)
+        }",kind="${m.kind}",status="${m.status}"} 1`,
+      );
+    }
     out.push(
       "# HELP shc_tls_certificate_expiry_timestamp_seconds When each https monitor's certificate expires.",
     );
     out.push("# TYPE shc_tls_certificate_expiry_timestamp_seconds gauge");
-    for (const c of certificates) {
+    for (const m of monitors) {
+      if (m.certificateExpiresAt === null) continue;
       out.push(
-        `shc_tls_certificate_expiry_timestamp_seconds{monitor_id="${c.id}",monitor="${
-          label(c.name)
-        }"} ${Math.floor(c.validTo / 1000)}`,
+        `shc_tls_certificate_expiry_timestamp_seconds{monitor_id="${m.id}",monitor="${
+          label(m.name)
+        }"} ${Math.floor(m.certificateExpiresAt / 1000)}`,
       );
     }
     return out.join("\n") + "\n";

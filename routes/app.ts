@@ -53,20 +53,19 @@ export function createApp(rt: Runtime, web: WebOptions = {}): Hono {
 
   app.get("/metrics", bearerAuth(rt.accounts), async (c) => {
     c.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    const [counts, monitors, certificates] = await Promise.all([
-      rt.statusCounts(),
-      rt.store.monitors.list(),
-      rt.store.certificates.all(),
-    ]);
-    const expiries = monitors.flatMap((m) => {
-      const cert = certificates.get(m.id);
-      return cert ? [{ id: m.id, name: m.name, validTo: cert.validTo }] : [];
-    });
+    const [counts, views] = await Promise.all([rt.statusCounts(), rt.service.list()]);
+    const monitors = views.map((v) => ({
+      id: v.monitor.id,
+      name: v.monitor.name,
+      kind: v.monitor.kind,
+      status: v.status,
+      certificateExpiresAt: v.certificate?.validTo ?? null,
+    }));
     return c.body(rt.metrics.render(rt.scheduler.stats(), counts, {
       storage: rt.storage(),
       unstoredChecks: rt.service.recorder.backlog,
       droppedLogLines: droppedLogLines(),
-    }, expiries));
+    }, monitors));
   });
 
   app.route("/api/v1", apiRoutes(rt));

@@ -390,7 +390,10 @@ Deno.test("GET /metrics needs a token and serves Prometheus text", async () => {
       'shc_monitors{status="down"} 1',
       'shc_monitors{status="paused"} 1',
       'shc_monitors{status="up"} 0',
+      'shc_monitors{status="degraded"} 0',
       "shc_check_latency_seconds_count 1",
+      `shc_check_failures_total{monitor_id="${m.id}",monitor="Quote \\"me\\"",cause="unexpected_status"} 1`,
+      `shc_monitor_status{monitor_id="${m.id}",monitor="Quote \\"me\\"",kind="http",status="down"} 1`,
     ]
   ) {
     assert.ok(r.text.split("\n").includes(line), `missing line: ${line}\n${r.text}`);
