@@ -194,23 +194,35 @@ export function parseEmails(v: unknown, maxCount: number): Parsed<string[]> {
 }
 
 /**
+ * The items of a list value: an array as it is, or text split at spaces, commas and semicolons;
+ * `[null]` for anything else, so that the caller's item check fails.
+ */
+function listItems(v: unknown): unknown[] {
+  return Array.isArray(v)
+    ? v
+    : typeof v === "string"
+    ? v.split(/[\s,;]+/).filter((x) => x !== "")
+    : [null];
+}
+
+/** A whole number given as a number or as at most `digits` digits; NaN otherwise. */
+function wholeNumber(x: unknown, digits: number): number {
+  return typeof x === "number"
+    ? x
+    : typeof x === "string" && new RegExp(`^\\d{1,${digits}}$`).test(x.trim())
+    ? Number(x)
+    : NaN;
+}
+
+/**
  * Parses a list of channel ids (numbers, or digits separated by spaces or commas). Blank text is
  * the empty list; only a missing value (undefined) means "not given".
  */
 export function parseIds(v: unknown, maxCount: number): Parsed<number[]> {
   if (v === undefined || v === null) return null;
-  const list = Array.isArray(v)
-    ? v
-    : typeof v === "string"
-    ? v.split(/[\s,;]+/).filter((x) => x !== "")
-    : null;
   const ids: number[] = [];
-  for (const x of list ?? [null]) {
-    const n = typeof x === "number"
-      ? x
-      : typeof x === "string" && /^\d{1,15}$/.test(x.trim())
-      ? Number(x)
-      : NaN;
+  for (const x of listItems(v)) {
+    const n = wholeNumber(x, 15);
     if (!Number.isSafeInteger(n) || n < 1) return { error: "Must be a list of channel ids" };
     ids.push(n);
   }
@@ -231,18 +243,9 @@ export function parseDays(
   maxCount: number,
 ): Parsed<number[]> {
   if (v === undefined || v === null) return null;
-  const list = Array.isArray(v)
-    ? v
-    : typeof v === "string"
-    ? v.split(/[\s,;]+/).filter((x) => x !== "")
-    : null;
   const days: number[] = [];
-  for (const x of list ?? [null]) {
-    const n = typeof x === "number"
-      ? x
-      : typeof x === "string" && /^\d{1,6}$/.test(x.trim())
-      ? Number(x)
-      : NaN;
+  for (const x of listItems(v)) {
+    const n = wholeNumber(x, 6);
     if (!Number.isInteger(n)) return { error: "Must be a list of whole numbers of days" };
     if (n < min || n > max) return { error: `Each must be from ${min} to ${max} days` };
     days.push(n);

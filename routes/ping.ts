@@ -5,6 +5,7 @@
  * before the database is asked, at most the first 10 KB of a body is read, and each token may
  * ping a limited number of times per minute. Nothing here logs the path (it holds the secret).
  */
+import { readCapped } from "../monitor/read_capped.ts";
 import { Hono } from "hono";
 import type { Context } from "hono";
 import type { Runtime } from "../runtime.ts";
@@ -33,30 +34,9 @@ class PingLimiter {
   }
 }
 
-/** The first `max` bytes of a request body as text; the rest is not read. */
-export async function boundedBody(req: Request, max = PING_BODY_BYTES): Promise<string> {
-  if (req.method !== "POST" || req.body === null) return "";
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < max) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value.subarray(0, max - size));
-      size += Math.min(value.length, max - size);
-    }
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.length;
-  }
-  // A multi-byte character cut at the limit becomes U+FFFD, not an exception.
-  return new TextDecoder().decode(bytes);
+/** The first `max` bytes of a POST body as text; the rest is not read. */
+export function boundedBody(req: Request, max = PING_BODY_BYTES): Promise<string> {
+  return req.method === "POST" ? readCapped(req.body, max) : Promise.resolve("");
 }
 
 /** The /ping sub-app. */

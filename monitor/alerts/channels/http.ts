@@ -8,6 +8,7 @@
  * removed from every message, and a failed fetch is described by host, never by URL (Deno's
  * fetch errors quote the full URL, and a Telegram URL holds the bot token).
  */
+import { readCapped } from "../../read_capped.ts";
 import type { AlertChannel, ClassifiedError, OutgoingMessage } from "../channel.ts";
 import type { AlertFacts } from "../message.ts";
 import type { ChannelRecord } from "../../store/records.ts";
@@ -63,34 +64,6 @@ export interface Delivered {
   status: number;
   /** `HTTP 200 <excerpt of the answer>`. */
   response: string;
-}
-
-/** Reads at most `max` bytes of `res`'s body as text, then discards the rest. */
-async function readCapped(res: Response, max: number): Promise<string> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < max) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.length;
-    }
-  } finally {
-    // Nothing more is wanted: release the connection rather than drain a large answer.
-    await reader.cancel().catch(() => {});
-  }
-  const all = new Uint8Array(Math.min(size, max));
-  let at = 0;
-  for (const c of chunks) {
-    const part = c.subarray(0, all.length - at);
-    all.set(part, at);
-    at += part.length;
-    if (at >= all.length) break;
-  }
-  return new TextDecoder().decode(all);
 }
 
 /** `HTTP 404: …` → `HTTP 404 from host: …`. */
@@ -159,7 +132,7 @@ export async function deliver(
       // A 301/302 would turn the POST into a GET that "succeeds": report redirects instead.
       redirect: "manual",
     }));
-    const body = await deadline.bound(readCapped(res, MAX_ANSWER_BYTES));
+    const body = await deadline.bound(readCapped(res.body, MAX_ANSWER_BYTES));
     const answer: HttpAnswer = { status: res.status, headers: res.headers, body };
     const verdict = kind.classify(answer);
     if (verdict) {
