@@ -5,7 +5,6 @@ import type { Runtime } from "../runtime.ts";
 import { checkJson, incidentJson, jsonObject, monitorJson } from "./json.ts";
 import { jsonError } from "./errors.ts";
 import { bearerAuth } from "./bearer.ts";
-import { displayStatus } from "../monitor/state.ts";
 import { alertRoutes } from "./api_alerts.ts";
 import { channelRoutes } from "./api_channels.ts";
 
@@ -58,7 +57,8 @@ export function apiRoutes(rt: Runtime): Hono {
     const recorded = await rt.service.checkNow(idParam(c.req.param("id")));
     return c.json({
       ...checkJson(recorded.check),
-      status: displayStatus(recorded.monitor, recorded.state),
+      // The monitor's view knows whether a maintenance window covers it.
+      status: (await rt.service.get(recorded.monitor.id)).status,
     });
   });
 

@@ -528,6 +528,7 @@ contract(
       httpStatus: 200,
       errorKind: null,
       errorMessage: null,
+      maintenance: false,
     });
     const c2 = await store.checks.insert(m.id, 2_000, down("boom"));
     assert.deepEqual(c2, {
@@ -539,6 +540,7 @@ contract(
       httpStatus: null,
       errorKind: "connection_refused",
       errorMessage: "boom",
+      maintenance: false,
     });
     const c3 = await store.checks.insert(m.id, 2_000, up(7));
     const c4 = await store.checks.insert(m.id, 3_000, up(30));
