@@ -7,6 +7,7 @@ import { jsonError } from "./errors.ts";
 import { bearerAuth } from "./bearer.ts";
 import { alertRoutes } from "./api_alerts.ts";
 import { channelRoutes } from "./api_channels.ts";
+import { maintenanceRoutes } from "./api_maintenance.ts";
 
 /** Parses a positive integer path parameter or throws 404. */
 export function idParam(raw: string): number {
@@ -23,6 +24,7 @@ export function apiRoutes(rt: Runtime): Hono {
   api.use("*", bearerAuth(rt.accounts));
   api.route("/", alertRoutes(rt));
   api.route("/", channelRoutes(rt));
+  api.route("/", maintenanceRoutes(rt));
 
   const base = rt.config.baseUrl;
   api.get(

@@ -29,7 +29,8 @@ export async function insertAlert(q: Q, a: NewAlert): Promise<boolean> {
 
 /**
  * The row for (incident, kind, seq 0, channel, target), if any (for a DOWN, the seq 1 row sent
- * after a maintenance window wins); the target matches case-insensitively. */
+ * after a maintenance window wins); the target matches case-insensitively.
+ */
 export async function findAlert(
   q: Q,
   incidentId: number,
