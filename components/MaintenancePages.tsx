@@ -19,7 +19,7 @@ export interface MaintenanceItem {
 /** The list page. */
 export function MaintenanceListPage(props: { ctx: PageContext; items: MaintenanceItem[] }) {
   return (
-    <Layout ctx={props.ctx} title="Maintenance windows" nav="settings">
+    <Layout ctx={props.ctx} title="Maintenance windows" nav="maintenance">
       <nav class="crumbs" aria-label="Breadcrumb">
         <a href="/settings">Settings</a>
       </nav>
@@ -278,7 +278,7 @@ export function MaintenanceFormPage(
   props: { ctx: PageContext; heading: string; form: MaintenanceFormProps },
 ) {
   return (
-    <Layout ctx={props.ctx} title={props.heading} nav="settings">
+    <Layout ctx={props.ctx} title={props.heading} nav="maintenance">
       <nav class="crumbs" aria-label="Breadcrumb">
         <a href="/maintenance">Maintenance windows</a>
       </nav>
@@ -298,7 +298,7 @@ export function MaintenanceDeletePage(
 ) {
   const w = props.window;
   return (
-    <Layout ctx={props.ctx} title={`Delete ${w.name}`} nav="settings">
+    <Layout ctx={props.ctx} title={`Delete ${w.name}`} nav="maintenance">
       <form class="card form confirm-card" method="post" action={`/maintenance/${w.id}/delete`}>
         <h1>Delete “{w.name}”?</h1>
         <p>
