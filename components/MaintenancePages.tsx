@@ -40,7 +40,7 @@ export function MaintenanceListPage(props: { ctx: PageContext; items: Maintenanc
       {props.items.length === 0
         ? <p class="muted card">No maintenance windows yet.</p>
         : (
-          <div class="card table-card">
+          <div class="card table-wrap">
             <table class="table" id="maintenance-table">
               <thead>
                 <tr>

@@ -226,7 +226,7 @@ function SlaSection({ d }: { d: MonitorDetail }) {
           <a class="btn btn-small" href={`/monitors/${id}/sla.csv`} download>Download CSV</a>
         </div>
       </div>
-      <div class="table-scroll">
+      <div class="table-wrap">
         <table class="table" id="sla-table">
           <thead>
             <tr>

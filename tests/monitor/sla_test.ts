@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { csvCell, monthsUpTo, slaCsv, slaFileName, slaMonths } from "../../monitor/sla.ts";
 
 const t = (iso: string) => Date.parse(iso);
-const MIN = 60_000;
 
 Deno.test("monthsUpTo() lists calendar months in UTC, across a year boundary", () => {
   assert.deepEqual(
