@@ -72,7 +72,11 @@ Deno.test("an outage inside a window sends nothing and leaves uptime alone; stil
   await env.service.checkNow(m.id);
   await env.smtp.waitForMessages(2);
   assert.match(inbox(env.smtp)[1], /^ops@example\.test \[RECOVERED\] Shop/);
-  const after = await env.alerts.list();
+  // The message arrived; the row is marked sent just after.
+  const after = await until(async () => {
+    const rows = await env.alerts.list();
+    return rows.every((r) => r.status !== "sending" && r.status !== "pending") && rows;
+  }, "the rows to settle");
   assert.deepEqual(after.map((r) => `${r.kind}/${r.seq}/${r.status}`).sort(), [
     "down/0/skipped",
     "down/1/sent",
