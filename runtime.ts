@@ -20,6 +20,11 @@ import { initialState } from "./monitor/store/records.ts";
 import { log } from "./monitor/log.ts";
 import type { MonitorStatus } from "./monitor/types.ts";
 import { ChannelService } from "./monitor/alerts/channel_service.ts";
+import {
+  MaintenanceService,
+  statusCounts as maintenanceStatusCounts,
+} from "./monitor/maintenance_windows.ts";
+import { SlaService } from "./monitor/sla.ts";
 import { PushService } from "./monitor/push_pings.ts";
 import { PushWatcher } from "./monitor/push_watch.ts";
 import {
@@ -44,6 +49,10 @@ export interface Runtime {
   alerts: AlertService;
   /** Notification channels (Slack, PagerDuty, webhooks, …): settings and test sends. */
   channels: ChannelService;
+  /** Maintenance windows: CRUD, which covers a monitor now, upcoming occurrences. */
+  maintenance: MaintenanceService;
+  /** Monthly SLA reports (uptime without maintenance, downtime, incidents). */
+  sla: SlaService;
   startedAt: number;
   /** Whether storage writes work right now (for /healthz). */
   storage(): StorageStatus;
@@ -163,9 +172,11 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     metrics,
     alerts,
     channels: new ChannelService(store, { baseUrl: config.baseUrl }),
+    maintenance: new MaintenanceService(store),
+    sla: new SlaService(store),
     startedAt: Date.now(),
     storage: () => store.health.status(),
-    statusCounts: () => store.dashboard.statusCounts(),
+    statusCounts: () => maintenanceStatusCounts(store, Date.now()),
     start() {
       scheduler.start();
       pushWatcher.start().catch((err) => log.error("push.start_failed", { error: err }));

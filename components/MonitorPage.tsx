@@ -46,7 +46,11 @@ function StatusCard({ d, now }: { d: MonitorDetail; now: number }) {
       <StatusPill status={view.status} large />
       <div class="status-text">
         <p class="status-since">
-          {view.status === "paused"
+          {view.status === "maintenance" && view.maintenance
+            ? `In maintenance: ${view.maintenance.window.name}, until ${
+              utc(view.maintenance.occurrence.end)
+            }. Checks still run; no alerts go out and uptime leaves this time out.`
+            : view.status === "paused"
             ? "Checks are paused."
             : view.status === "pending" && !c
             ? "Waiting for the first check."
@@ -205,6 +209,54 @@ export function MonitorLive(
         <h2 id="checks-title">Recent checks</h2>
         <CheckTable checks={d.checks} now={now} />
       </section>
+      <SlaSection d={d} />
+    </section>
+  );
+}
+
+/** Monthly SLA figures, newest month first, with the CSV download. */
+function SlaSection({ d }: { d: MonitorDetail }) {
+  const id = d.view.monitor.id;
+  return (
+    <section class="card" aria-labelledby="sla-title" id="sla">
+      <div class="card-head">
+        <h2 id="sla-title">SLA by month (UTC)</h2>
+        <div class="actions">
+          <a class="btn btn-small" href={`/maintenance/new?monitor=${id}`}>Plan maintenance</a>{" "}
+          <a class="btn btn-small" href={`/monitors/${id}/sla.csv`} download>Download CSV</a>
+        </div>
+      </div>
+      <div class="table-wrap">
+        <table class="table" id="sla-table">
+          <thead>
+            <tr>
+              <th scope="col">Month</th>
+              <th scope="col">Uptime</th>
+              <th scope="col">Downtime</th>
+              <th scope="col">Incidents</th>
+              <th scope="col">Longest</th>
+              <th scope="col">Maintenance</th>
+              <th scope="col">Checks</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...d.sla.months].reverse().map((m) => (
+              <tr>
+                <td>{m.month}</td>
+                <td>{pct(m.uptimePct)}</td>
+                <td>{duration(m.downtimeMin * 60_000)}</td>
+                <td>{m.incidents}</td>
+                <td>{m.incidents ? duration(m.longestIncidentMin * 60_000) : "–"}</td>
+                <td>{duration(m.maintenanceMin * 60_000)}</td>
+                <td>{m.checks}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p class="hint">
+        Uptime and downtime leave out time in maintenance windows.
+      </p>
     </section>
   );
 }

@@ -7,7 +7,7 @@ import { STATUS_LABELS } from "./format.ts";
 import { Layout } from "./Layout.tsx";
 import { MonitorRow } from "./MonitorRow.tsx";
 
-const ORDER: MonitorStatus[] = ["up", "degraded", "down", "pending", "paused"];
+const ORDER: MonitorStatus[] = ["up", "degraded", "down", "pending", "maintenance", "paused"];
 
 /** Counts by status (region `#summary`). */
 export function SummaryBar(props: { counts: StatusCounts; oob?: boolean }) {

@@ -78,10 +78,10 @@ export function Heartbeat(
   let html = `<div class="beats" role="img" aria-label="${label}" title="${label}">`;
   html += '<i class="beat beat-none"></i>'.repeat(props.slots - beats.length);
   for (const b of beats) {
-    const kind = isSlow(b) ? "slow" : b.ok ? "up" : "down";
-    html += `<i class="beat beat-${kind}" title="${
-      escapeHtml(beatTitle(b, props.now, props.kind))
-    }"></i>`;
+    // A check taken in maintenance is not counted in uptime: its own colour says so.
+    const kind = b.maintenance ? "maintenance" : isSlow(b) ? "slow" : b.ok ? "up" : "down";
+    const title = beatTitle(b, props.now, props.kind) + (b.maintenance ? " · maintenance" : "");
+    html += `<i class="beat beat-${kind}" title="${escapeHtml(title)}"></i>`;
   }
   return raw(`${html}</div>`);
 }

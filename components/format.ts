@@ -39,6 +39,7 @@ export const STATUS_LABELS: Record<MonitorStatus, string> = {
   degraded: "Degraded",
   down: "Down",
   pending: "Pending",
+  maintenance: "Maintenance",
   paused: "Paused",
 };
 

@@ -2,6 +2,7 @@
 import { pingUrl } from "./push_pings.ts";
 import type { Check, Incident, Monitor } from "./types.ts";
 import type { MonitorService, MonitorView, UptimeSummary } from "./service.ts";
+import { type SlaReport, SlaService } from "./sla.ts";
 
 /** The chart windows the monitor page offers. */
 export const CHART_RANGES = ["1h", "24h", "7d", "30d"] as const;
@@ -92,6 +93,8 @@ export interface MonitorDetail {
   version: string;
   /** A push monitor's ping URL (shown to the signed-in operator only); null for other kinds. */
   pingUrl: string | null;
+  /** Monthly SLA figures (last 12 months, oldest first). */
+  sla: SlaReport;
 }
 
 /** Builds monitor pages from the service. */
@@ -118,16 +121,17 @@ export class DetailReader {
     const s = this.#service;
     const view = await s.get(id);
     const m = view.monitor;
-    const [parent, apps, uptime, incidents, checks, chart] = await Promise.all([
+    const [parent, apps, uptime, incidents, checks, chart, sla] = await Promise.all([
       m.parentId === null ? null : s.get(m.parentId).then((v) => v.monitor),
       s.children(id).then((list) => Promise.all(list.map((c) => s.get(c.id)))),
       s.uptime(id),
       s.incidents(id, 20),
       s.checks(id, 20),
       this.chart(id, range),
+      new SlaService(s.store, { now: this.#now }).forMonitor(id),
     ]);
     const ping = view.push ? pingUrl(this.#baseUrl, view.push.state.token) : null;
-    return { view, parent, apps, uptime, incidents, checks, chart, version, pingUrl: ping };
+    return { view, parent, apps, uptime, incidents, checks, chart, version, pingUrl: ping, sla };
   }
 
   /**

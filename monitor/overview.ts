@@ -5,6 +5,7 @@
 import type { Check, Monitor, MonitorState, MonitorStatus } from "./types.ts";
 import type { MonitorService } from "./service.ts";
 import { displayStatus } from "./state.ts";
+import { type ActiveMaintenance, activeMaintenance, statusCounts } from "./maintenance_windows.ts";
 import {
   initialState,
   type OverviewStamp,
@@ -29,6 +30,8 @@ export interface OverviewRow {
   beats: Check[];
   /** The TLS certificate of an https monitor, when one was read. */
   certificate: StoredCertificate | null;
+  /** The maintenance window covering it now, or null. */
+  maintenance: ActiveMaintenance | null;
 }
 
 /** A website followed by its internal apps. */
@@ -128,7 +131,10 @@ export class OverviewReader {
     if (ids.length > Math.max(10, now.monitorCount / 3)) {
       return { kind: "full", overview: await this.overview() };
     }
-    const [rows, counts] = await Promise.all([this.#rows(ids), dashboard.statusCounts()]);
+    const [rows, counts] = await Promise.all([
+      this.#rows(ids),
+      statusCounts(this.#service.store, this.#now()),
+    ]);
     return { kind: "rows", version: encode(now), counts, rows };
   }
 
@@ -163,10 +169,12 @@ export class OverviewReader {
         monitors = monitors.filter((m) => wanted.has(m.id));
       }
     }
-    const [beats, uptime] = await Promise.all([
+    const [beats, uptime, windows] = await Promise.all([
       store.dashboard.recentChecksByMonitor(HEARTBEATS, ids),
       store.dashboard.uptimeWindows(now, ids),
+      store.maintenance.list(),
     ]);
+    const maintenance = activeMaintenance(windows, monitors, now);
     return monitors.map((monitor) => {
       // Never checked: pending since it was created, not since this request.
       const state = states.get(monitor.id) ?? initialState(monitor.id, monitor.createdAt);
@@ -174,11 +182,12 @@ export class OverviewReader {
       return {
         monitor,
         state,
-        status: displayStatus(monitor, state),
+        status: displayStatus(monitor, state, maintenance.has(monitor.id)),
         lastCheck: strip.at(-1) ?? null,
         uptime: uptime.get(monitor.id) ?? NO_UPTIME,
         beats: strip,
         certificate: certificates.get(monitor.id) ?? null,
+        maintenance: maintenance.get(monitor.id) ?? null,
       };
     });
   }
@@ -186,7 +195,14 @@ export class OverviewReader {
 
 /** Counts rows by displayed status. */
 export function countStatuses(rows: { status: MonitorStatus }[]): StatusCounts {
-  const counts: StatusCounts = { up: 0, degraded: 0, down: 0, pending: 0, paused: 0 };
+  const counts: StatusCounts = {
+    up: 0,
+    degraded: 0,
+    down: 0,
+    pending: 0,
+    maintenance: 0,
+    paused: 0,
+  };
   for (const r of rows) counts[r.status]++;
   return counts;
 }

@@ -12,6 +12,7 @@ import { StorageError } from "./store/health.ts";
 import { checkStep, type DegradedOp } from "./check_step.ts";
 import { certificateStep, expiryMessage } from "./cert_expiry.ts";
 import { log, redactUrl } from "./log.ts";
+import { type ActiveMaintenance, activeWindowFor } from "./maintenance_windows.ts";
 
 /**
  * Runs inside the recording transaction, so what it writes (an alert in the outbox) commits
@@ -163,6 +164,8 @@ export class CheckRecorder {
         // A push monitor's URL is a placeholder; its ping URL (a secret) is never logged.
         url: monitor.kind === "push" ? undefined : redactUrl(monitor.url),
         incident: t.incident.id,
+        suppressed: t.suppressed,
+        deferred: t.deferred || undefined,
       };
       const type = t.incident.type;
       if (t.kind === "warning") {
@@ -204,8 +207,11 @@ export class CheckRecorder {
     result: ProbeResult,
     checkedAt: number,
   ): Promise<RecordedCheck> {
-    const check = await tx.checks.insert(monitor.id, checkedAt, result);
-    await tx.rollups.add(monitor.id, checkedAt, result.ok, result.latencyMs);
+    // Evaluated at the check's time: a window covers the check when it was taken in it.
+    const maintenance = activeWindowFor(await tx.maintenance.list(), monitor, checkedAt);
+    const check = await tx.checks.insert(monitor.id, checkedAt, result, maintenance !== null);
+    // Checks in maintenance are stored and shown, but uptime (read from rollups) skips them.
+    if (!maintenance) await tx.rollups.add(monitor.id, checkedAt, result.ok, result.latencyMs);
     // A first failure below the threshold stays pending since creation, as the API shows it.
     const before = await tx.states.get(monitor.id, monitor.createdAt);
     const step = checkStep(before, result, monitor, checkedAt);
@@ -233,8 +239,67 @@ export class CheckRecorder {
     // At most one of the outage transitions; a DEGRADED change and a certificate warning are
     // told besides it (each is its own alert).
     const told = [transition, slow, warning].filter((t): t is Transition => t !== null);
+    const deferred = await this.#applyMaintenance(tx, monitor, maintenance, told, state, check);
+    if (deferred) told.unshift(deferred);
     for (const t of told) for (const w of this.#writers) await w(tx, t);
-    return { monitor, check, state, transition: transition ?? slow ?? warning, told };
+    return {
+      monitor,
+      check,
+      state,
+      transition: transition ?? deferred ?? slow ?? warning,
+      told,
+    };
+  }
+
+  /**
+   * Inside a window every transition is told as suppressed (recorded, not sent), and an outage's
+   * held-back DOWN is remembered. After the window, the first check of an outage still open
+   * sends that DOWN (once: the release is a conditional update), returned as a deferred
+   * transition; a RECOVERED whose DOWN was never sent is suppressed too.
+   */
+  async #applyMaintenance(
+    tx: Repositories,
+    monitor: Monitor,
+    maintenance: ActiveMaintenance | null,
+    told: Transition[],
+    state: MonitorState,
+    check: Check,
+  ): Promise<Transition | null> {
+    if (maintenance) {
+      const reason = `maintenance: ${maintenance.window.name}`;
+      for (const t of told) {
+        t.suppressed = reason;
+        if (t.kind === "down" && t.incident.type === "down") {
+          await tx.maintenance.suppressDown(
+            t.incident.id,
+            maintenance.window.name,
+            check.checkedAt,
+          );
+        }
+      }
+      return null;
+    }
+    const outage = told.find((t) => t.incident.type === "down");
+    if (outage?.kind === "recovered") {
+      const held = await tx.maintenance.suppressedDown(outage.incident.id);
+      if (held && held.releasedAt === null) {
+        await tx.maintenance.releaseDown(outage.incident.id, check.checkedAt);
+        outage.suppressed = `maintenance: ${held.windowName} (its DOWN was not sent)`;
+      }
+      return null;
+    }
+    if (outage || state.state !== "down" || state.openIncidentId === null) return null;
+    if (!(await tx.maintenance.releaseDown(state.openIncidentId, check.checkedAt))) return null;
+    const incident = await tx.incidents.get(state.openIncidentId);
+    if (!incident) return null;
+    return {
+      kind: "down",
+      monitor,
+      incident,
+      check,
+      consecutiveFailures: state.consecutiveFailures,
+      deferred: true,
+    };
   }
 
   /** Opens, extends or closes the DEGRADED incident; returns the transition to alert on. */

@@ -20,6 +20,7 @@ import { displayStatus } from "./state.ts";
 import { ensurePushState, type PushView } from "./push_pings.ts";
 import { nextDeadline } from "./push_schedule.ts";
 import type { PushState } from "./store/records.ts";
+import { type ActiveMaintenance, activeMaintenance } from "./maintenance_windows.ts";
 
 /** Probes a target; the service is given one so tests can swap it. */
 export type ProbeFn = (
@@ -37,6 +38,8 @@ export interface MonitorView {
   certificate: StoredCertificate | null;
   /** Push monitors: token, last ping and next deadline; null for other kinds. */
   push: PushView | null;
+  /** The maintenance window covering it now (its status is then `maintenance`), or null. */
+  maintenance: ActiveMaintenance | null;
 }
 
 /** Uptime percentages (null when there were no checks) over the standard windows. */
@@ -106,6 +109,7 @@ export class MonitorService {
     lastCheck: Check | null,
     certificate: StoredCertificate | null,
     pushState: PushState | null,
+    maintenance: ActiveMaintenance | null,
   ): MonitorView {
     const push = monitor.kind === "push" && pushState
       ? {
@@ -116,22 +120,25 @@ export class MonitorService {
     return {
       monitor,
       state,
-      status: displayStatus(monitor, state),
+      status: displayStatus(monitor, state, maintenance !== null),
       lastCheck,
       certificate,
       push,
+      maintenance,
     };
   }
 
   /** Every monitor, websites each followed by their internal apps. */
   async list(): Promise<MonitorView[]> {
-    const [all, states, latest, certificates, pushes] = await Promise.all([
+    const [all, states, latest, certificates, pushes, windows] = await Promise.all([
       this.store.monitors.list(),
       this.store.states.all(),
       this.store.dashboard.recentChecksByMonitor(1),
       this.store.certificates.all(),
       this.store.pushes.all(),
+      this.store.maintenance.list(),
     ]);
+    const maintenance = activeMaintenance(windows, all, this.#now());
     // Never checked: pending since it was created (a stable status_since, not "now").
     return all.map((m) => {
       const state = states.get(m.id) ?? initialState(m.id, m.createdAt);
@@ -143,6 +150,7 @@ export class MonitorService {
         lastCheck,
         certificates.get(m.id) ?? null,
         pushes.get(m.id) ?? null,
+        maintenance.get(m.id) ?? null,
       );
     });
   }
@@ -152,12 +160,14 @@ export class MonitorService {
     const m = await this.store.monitors.get(id);
     if (!m) throw new NotFoundError(`No monitor with id ${id}`);
     const state = await this.store.states.get(id, m.createdAt);
-    const [last, certificate, push] = await Promise.all([
+    const [last, certificate, push, windows] = await Promise.all([
       state.lastCheckId === null ? null : this.store.checks.get(state.lastCheckId),
       this.store.certificates.get(id),
       m.kind === "push" ? ensurePushState(this.store, id) : null,
+      this.store.maintenance.list(),
     ]);
-    return this.#view(m, state, last, certificate, push);
+    const maintenance = activeMaintenance(windows, [m], this.#now()).get(id) ?? null;
+    return this.#view(m, state, last, certificate, push, maintenance);
   }
 
   /** A monitor's internal apps. */

@@ -2,14 +2,17 @@
 import type { HealthState, Monitor, MonitorState, MonitorStatus, TransitionKind } from "./types.ts";
 
 /**
- * What a monitor shows: `paused` when inactive, `degraded` while UP with a DEGRADED incident
- * open, else its health state.
+ * What a monitor shows: `paused` when inactive, `maintenance` while a maintenance window covers
+ * it (whatever its health), `degraded` while UP with a DEGRADED incident open, else its health
+ * state.
  */
 export function displayStatus(
   monitor: Pick<Monitor, "active">,
   state: Pick<MonitorState, "state" | "degradedIncidentId">,
+  inMaintenance = false,
 ): MonitorStatus {
   if (!monitor.active) return "paused";
+  if (inMaintenance) return "maintenance";
   return state.state === "up" && state.degradedIncidentId !== null ? "degraded" : state.state;
 }
 

@@ -58,7 +58,31 @@ export type HealthState = "up" | "down" | "pending";
  * What a monitor shows: its health state, `degraded` (UP, but slower than its threshold for
  * several checks; counted as up for uptime), or `paused`.
  */
-export type MonitorStatus = HealthState | "degraded" | "paused";
+export type MonitorStatus = HealthState | "degraded" | "maintenance" | "paused";
+
+/**
+ * How a maintenance window recurs: once, weekly (ISO weekdays 1 = Monday … 7 = Sunday at a local
+ * `HH:MM`), or at a cron expression's times; recurring ones in an IANA zone, DST-aware.
+ */
+export type MaintenanceSchedule =
+  | { kind: "once"; startsAt: number; endsAt: number }
+  | { kind: "weekly"; weekdays: number[]; time: string; durationMin: number; timezone: string }
+  | { kind: "cron"; cron: string; durationMin: number; timezone: string };
+
+/**
+ * A maintenance window: while one covers a monitor (listed, or its website listed), checks still
+ * run and are stored, but no alert goes out, the status shows MAINTENANCE and uptime skips them.
+ */
+export interface MaintenanceWindow {
+  id: number;
+  name: string;
+  description: string;
+  /** Monitors covered; a website covers its internal apps. */
+  monitorIds: number[];
+  schedule: MaintenanceSchedule;
+  createdAt: number;
+  updatedAt: number;
+}
 
 /** What one probe needs to know about its target. */
 export interface ProbeTarget {
@@ -125,6 +149,8 @@ export interface Check extends ProbeResult {
   monitorId: number;
   /** Epoch milliseconds. */
   checkedAt: number;
+  /** Taken while a maintenance window covered the monitor (not counted in uptime). */
+  maintenance?: boolean;
 }
 
 /** A monitor as configured by the operator. */
@@ -239,4 +265,11 @@ export interface Transition {
   consecutiveFailures: number;
   /** For a certificate `warning`: the threshold crossed, in days (also the alert's seq). */
   warningDays?: number;
+  /**
+   * Why no alert goes out for it (`maintenance: <window name>`): its rows are recorded as
+   * skipped with this reason.
+   */
+  suppressed?: string;
+  /** A DOWN held back by a maintenance window, sent after the window (outbox seq 1). */
+  deferred?: boolean;
 }

@@ -5,9 +5,9 @@ import type { Runtime } from "../runtime.ts";
 import { checkJson, incidentJson, jsonObject, monitorJson } from "./json.ts";
 import { jsonError } from "./errors.ts";
 import { bearerAuth } from "./bearer.ts";
-import { displayStatus } from "../monitor/state.ts";
 import { alertRoutes } from "./api_alerts.ts";
 import { channelRoutes } from "./api_channels.ts";
+import { maintenanceRoutes } from "./api_maintenance.ts";
 
 /** Parses a positive integer path parameter or throws 404. */
 export function idParam(raw: string): number {
@@ -24,6 +24,7 @@ export function apiRoutes(rt: Runtime): Hono {
   api.use("*", bearerAuth(rt.accounts));
   api.route("/", alertRoutes(rt));
   api.route("/", channelRoutes(rt));
+  api.route("/", maintenanceRoutes(rt));
 
   const base = rt.config.baseUrl;
   api.get(
@@ -58,7 +59,8 @@ export function apiRoutes(rt: Runtime): Hono {
     const recorded = await rt.service.checkNow(idParam(c.req.param("id")));
     return c.json({
       ...checkJson(recorded.check),
-      status: displayStatus(recorded.monitor, recorded.state),
+      // The monitor's view knows whether a maintenance window covers it.
+      status: (await rt.service.get(recorded.monitor.id)).status,
     });
   });
 

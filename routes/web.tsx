@@ -18,6 +18,7 @@ import { authRoutes } from "./web_auth.tsx";
 import { monitorRoutes } from "./web_monitors.tsx";
 import { settingsRoutes } from "./web_settings.tsx";
 import { channelWebRoutes } from "./web_channels.tsx";
+import { maintenanceWebRoutes } from "./web_maintenance.tsx";
 import { anonymousCtx } from "./web_render.ts";
 import { ASSET_URLS } from "./static.ts";
 
@@ -111,5 +112,6 @@ export function webRoutes(
   app.route("/", monitorRoutes(deps));
   app.route("/", settingsRoutes(deps));
   app.route("/", channelWebRoutes(deps));
+  app.route("/", maintenanceWebRoutes(deps));
   return { app, onError: webErrorHandler(deps), notFound: webNotFound(deps) };
 }

@@ -50,6 +50,7 @@ Deno.test("Runtime runs the first check of a new monitor at once and counts stat
       degraded: 0,
       down: 0,
       pending: 0,
+      maintenance: 0,
       paused: 1,
     });
     assert.equal(t.requests, 1, "the paused monitor was probed");

@@ -54,7 +54,8 @@ export function alertWriter(opts: WriterOptions): TransitionWriter {
       monitorId: m.id,
       incidentId: t.incident.id,
       kind: t.kind,
-      seq: t.kind === "warning" ? t.warningDays ?? 0 : 0,
+      // A DOWN sent after the maintenance window that held it back is seq 1 (seq 0 was skipped).
+      seq: t.kind === "warning" ? t.warningDays ?? 0 : t.deferred ? 1 : 0,
       checkId: t.check.id,
       failures: t.kind === "down" ? t.consecutiveFailures : t.incident.failureCount,
       threshold: m.failureThreshold,
@@ -64,6 +65,19 @@ export function alertWriter(opts: WriterOptions): TransitionWriter {
     const window = grouped || hasApps ? opts.groupWindowMs : 0;
     const hold = grouped && t.kind === "down" ? await websiteHold(tx, parent) : 0;
     for (const to of targets) {
+      if (t.suppressed) {
+        // Inside a maintenance window: the history shows what would have been sent, and why not.
+        await tx.outbox.insert({
+          ...base,
+          channel: to.channel,
+          target: to.target,
+          status: "skipped",
+          groupedInto: null,
+          lastError: t.suppressed,
+          nextAttemptAt: now,
+        });
+        continue;
+      }
       if (to.channel === EMAIL_CHANNEL && !opts.enabled) {
         // Recorded so the history shows what would have been sent; never picked up later, so
         // configuring SMTP does not unleash a backlog of stale alerts.

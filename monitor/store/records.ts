@@ -2,7 +2,13 @@
  * The records the store hands out and takes, shared by every engine, and the pure helpers
  * that define their meaning (bucket boundaries, percentiles, the initial state).
  */
-import type { CertificateInfo, ErrorKind, IncidentType, MonitorState } from "../types.ts";
+import type {
+  CertificateInfo,
+  ErrorKind,
+  IncidentType,
+  MaintenanceWindow,
+  MonitorState,
+} from "../types.ts";
 
 export type { MonitorFields } from "./field_registry.ts";
 
@@ -252,4 +258,16 @@ export interface PushState {
   lastDurationMs: number | null;
   /** The expected time of the last deadline already recorded late; null once a ping came. */
   lateExpectedAt: number | null;
+}
+
+/** What an operator sets on a maintenance window. */
+export type MaintenanceFields = Omit<MaintenanceWindow, "id" | "createdAt" | "updatedAt">;
+
+/** An outage whose DOWN alert a maintenance window held back. */
+export interface SuppressedDown {
+  incidentId: number;
+  windowName: string;
+  suppressedAt: number;
+  /** When the DOWN was sent after the window (or the outage ended); null while held back. */
+  releasedAt: number | null;
 }

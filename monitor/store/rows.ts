@@ -8,6 +8,7 @@ import type {
   HealthState,
   Incident,
   IncidentType,
+  MaintenanceWindow,
   Monitor,
   MonitorState,
 } from "../types.ts";
@@ -22,6 +23,7 @@ import type {
   PushState,
   Rollup,
   StoredCertificate,
+  SuppressedDown,
   User,
 } from "./records.ts";
 
@@ -88,6 +90,30 @@ export function toCheck(r: Row): Check {
     httpStatus: (r.http_status as number | null) ?? null,
     errorKind: (r.error_kind as ErrorKind | null) ?? null,
     errorMessage: (r.error_message as string | null) ?? null,
+    maintenance: bool(r.maintenance ?? false),
+  };
+}
+
+/** A maintenance_windows row → `MaintenanceWindow` (the schedule and ids are JSON text). */
+export function toMaintenanceWindow(r: Row): MaintenanceWindow {
+  return {
+    id: r.id as number,
+    name: r.name as string,
+    description: r.description as string,
+    monitorIds: JSON.parse(r.monitor_ids as string),
+    schedule: JSON.parse(r.schedule as string),
+    createdAt: r.created_at as number,
+    updatedAt: r.updated_at as number,
+  };
+}
+
+/** A maintenance_suppressed row → `SuppressedDown`. */
+export function toSuppressedDown(r: Row): SuppressedDown {
+  return {
+    incidentId: r.incident_id as number,
+    windowName: r.window_name as string,
+    suppressedAt: r.suppressed_at as number,
+    releasedAt: (r.released_at as number | null) ?? null,
   };
 }
 

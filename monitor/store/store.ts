@@ -9,6 +9,7 @@ import type {
   Check,
   Incident,
   IncidentType,
+  MaintenanceWindow,
   Monitor,
   MonitorState,
   ProbeResult,
@@ -25,6 +26,7 @@ import type {
   ChannelFields,
   ChannelRecord,
   IncidentOptions,
+  MaintenanceFields,
   MonitorFields,
   NewAlert,
   OverviewStamp,
@@ -34,6 +36,7 @@ import type {
   Rollup,
   SessionRow,
   StoredCertificate,
+  SuppressedDown,
   UptimeCounts,
   UptimeWindows,
   User,
@@ -72,7 +75,13 @@ export interface PushRepo {
 
 /** Raw check history. */
 export interface CheckRepo {
-  insert(monitorId: number, checkedAt: number, result: ProbeResult): Promise<Check>;
+  /** `maintenance`: taken while a maintenance window covered the monitor. */
+  insert(
+    monitorId: number,
+    checkedAt: number,
+    result: ProbeResult,
+    maintenance?: boolean,
+  ): Promise<Check>;
   get(id: number): Promise<Check | null>;
   /** Newest first. */
   recent(monitorId: number, limit: number): Promise<Check[]>;
@@ -228,6 +237,27 @@ export interface ChannelRepo {
   delete(id: number): Promise<boolean>;
 }
 
+/**
+ * Maintenance windows, and the outages whose DOWN alert a window held back (sent once after the
+ * window if the outage outlasts it). Occurrences are computed from the schedules above the store
+ * (`monitor/maintenance_schedule.ts`, `upcomingMaintenance()` in `monitor/maintenance_windows.ts`).
+ */
+export interface MaintenanceRepo {
+  /** By name, then id. */
+  list(): Promise<MaintenanceWindow[]>;
+  get(id: number): Promise<MaintenanceWindow | null>;
+  insert(fields: MaintenanceFields, now: number): Promise<MaintenanceWindow>;
+  /** Null when there is no such window. */
+  update(id: number, fields: MaintenanceFields, now: number): Promise<MaintenanceWindow | null>;
+  delete(id: number): Promise<boolean>;
+  /** Records that incident `incidentId`'s DOWN was held back by `windowName` (once). */
+  suppressDown(incidentId: number, windowName: string, now: number): Promise<void>;
+  /** The held-back DOWN of an incident, or null when its DOWN was not held back. */
+  suppressedDown(incidentId: number): Promise<SuppressedDown | null>;
+  /** Marks a held-back DOWN released; true only for the call that released it. */
+  releaseDown(incidentId: number, now: number): Promise<boolean>;
+}
+
 /** Every repository; inside a transaction they all write through it. */
 export interface Repositories {
   monitors: MonitorRepo;
@@ -244,6 +274,7 @@ export interface Repositories {
   tokens: TokenRepo;
   channels: ChannelRepo;
   pushes: PushRepo;
+  maintenance: MaintenanceRepo;
 }
 
 /** Options for {@link Store.transaction}. */

@@ -528,6 +528,7 @@ contract(
       httpStatus: 200,
       errorKind: null,
       errorMessage: null,
+      maintenance: false,
     });
     const c2 = await store.checks.insert(m.id, 2_000, down("boom"));
     assert.deepEqual(c2, {
@@ -539,6 +540,7 @@ contract(
       httpStatus: null,
       errorKind: "connection_refused",
       errorMessage: "boom",
+      maintenance: false,
     });
     const c3 = await store.checks.insert(m.id, 2_000, up(7));
     const c4 = await store.checks.insert(m.id, 3_000, up(30));
@@ -1924,5 +1926,112 @@ contract(
     assert.deepEqual((await store.monitors.get(other.id))?.channelIds, [two.id]);
     await store.channels.delete(two.id);
     assert.deepEqual((await store.monitors.get(m.id))?.channelIds, []);
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// Maintenance windows
+
+contract("maintenance: insert, get, list by name, update and delete windows", async ({ store }) => {
+  const m = await store.monitors.insert(fields("m"), 1);
+  const weekly = {
+    name: "Zebra",
+    description: 'Patch Tuesday, "all" hosts',
+    monitorIds: [m.id],
+    schedule: {
+      kind: "weekly" as const,
+      weekdays: [2],
+      time: "02:00",
+      durationMin: 90,
+      timezone: "Europe/Berlin",
+    },
+  };
+  const a = await store.maintenance.insert(weekly, 1_000);
+  const b = await store.maintenance.insert({
+    name: "Alpha",
+    description: "",
+    monitorIds: [m.id, 99],
+    schedule: { kind: "once", startsAt: 5_000, endsAt: 9_000 },
+  }, 2_000);
+  assert.deepEqual(a, { id: a.id, ...weekly, createdAt: 1_000, updatedAt: 1_000 });
+  assert.deepEqual(await store.maintenance.get(a.id), a);
+  assert.deepEqual((await store.maintenance.list()).map((w) => w.name), ["Alpha", "Zebra"]);
+  const cron = { kind: "cron" as const, cron: "0 3 * * 0", durationMin: 30, timezone: "UTC" };
+  const changed = await store.maintenance.update(b.id, {
+    name: "Alpha 2",
+    description: "x",
+    monitorIds: [m.id],
+    schedule: cron,
+  }, 3_000);
+  assert.equal(changed?.name, "Alpha 2");
+  assert.deepEqual(changed?.schedule, cron);
+  assert.equal(changed?.createdAt, 2_000);
+  assert.equal(changed?.updatedAt, 3_000);
+  assert.equal(await store.maintenance.update(12345, weekly, 1), null);
+  assert.equal(await store.maintenance.delete(a.id), true);
+  assert.equal(await store.maintenance.delete(a.id), false);
+  assert.equal(await store.maintenance.get(a.id), null);
+});
+
+contract(
+  "maintenance: a held-back DOWN is recorded once and released exactly once",
+  async ({ store }) => {
+    const { m, i } = await withIncident(store, "m");
+    assert.equal(await store.maintenance.suppressedDown(i.id), null);
+    await store.maintenance.suppressDown(i.id, "DB upgrade", 10_000);
+    await store.maintenance.suppressDown(i.id, "Other", 11_000); // the first record wins
+    assert.deepEqual(await store.maintenance.suppressedDown(i.id), {
+      incidentId: i.id,
+      windowName: "DB upgrade",
+      suppressedAt: 10_000,
+      releasedAt: null,
+    });
+    assert.equal(await store.maintenance.releaseDown(i.id, 20_000), true);
+    assert.equal(await store.maintenance.releaseDown(i.id, 21_000), false);
+    assert.equal((await store.maintenance.suppressedDown(i.id))?.releasedAt, 20_000);
+    assert.equal(await store.maintenance.releaseDown(i.id + 1, 1), false, "never held back");
+    await store.monitors.delete(m.id); // history goes with the monitor
+    assert.equal(await store.maintenance.suppressedDown(i.id), null);
+  },
+);
+
+contract(
+  "checks: the maintenance flag is stored; okLatencies skips checks in maintenance",
+  async ({ store }) => {
+    const m = await store.monitors.insert(fields("m"), 1);
+    const plain = await store.checks.insert(m.id, 1_000, up(10));
+    const maint = await store.checks.insert(m.id, 2_000, up(500), true);
+    assert.equal(plain.maintenance, false);
+    assert.equal(maint.maintenance, true);
+    assert.equal((await store.checks.get(maint.id))?.maintenance, true);
+    assert.deepEqual(await store.checks.okLatencies(m.id, 0, 10_000), [10]);
+  },
+);
+
+contract(
+  "outbox: a DOWN sent after a maintenance window (seq 1) is found before the skipped one, and reminders follow it",
+  async ({ store }) => {
+    const { m, i } = await withIncident(store, "m");
+    await store.outbox.insert(
+      newAlert(m.id, i.id, { status: "skipped", lastError: "maintenance: w" }),
+    );
+    assert.equal((await store.outbox.find(i.id, "down", "email", "ops@example.test"))?.seq, 0);
+    await store.outbox.insert(newAlert(m.id, i.id, { seq: 1 }));
+    const found = await store.outbox.find(i.id, "down", "email", "ops@example.test");
+    assert.equal(found?.seq, 1);
+    await store.outbox.claim(found!.id, "s");
+    await store.outbox.markSent(found!.id, 5_000, "250 ok");
+    const awaiting = await store.alertFacts.sentDownsAwaitingReminder(i.id);
+    assert.deepEqual(awaiting.map((r) => r.seq), [1]);
+  },
+);
+
+contract(
+  'migrations: the "maintenance windows" migration exists on this engine',
+  async ({ store }) => {
+    const names = store.engine === "postgres"
+      ? (await (store as PostgresStore).sql`SELECT name FROM schema_migrations`).map((r) => r.name)
+      : (await import("../../monitor/store/sqlite/migrations.ts")).MIGRATIONS.map((x) => x.name);
+    assert.ok(names.includes("maintenance windows"), names.join(", "));
   },
 );

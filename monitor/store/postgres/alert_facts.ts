@@ -45,13 +45,14 @@ export async function openReminderIncidents(q: Q): Promise<ReminderIncident[]> {
 }
 
 /**
- * The incident's sent DOWN rows (seq 0) whose (channel, target) has no reminder pending or
+ * The incident's sent DOWN rows (seq 0; 1 when sent after a maintenance window) whose
+ * (channel, target) has no reminder pending or
  * being sent; targets compare case-insensitively. In the order of the unique key (channel, then
  * target), as SQLite reads them.
  */
 export async function sentDownsAwaitingReminder(q: Q, incidentId: number): Promise<AlertRow[]> {
   const rows = await q`SELECT * FROM alerts d WHERE d.incident_id = ${incidentId}
-      AND d.kind = 'down' AND d.seq = 0 AND d.status = 'sent' AND NOT EXISTS (
+      AND d.kind = 'down' AND d.seq <= 1 AND d.status = 'sent' AND NOT EXISTS (
         SELECT 1 FROM alerts r WHERE r.incident_id = d.incident_id AND r.kind = 'reminder'
           AND r.channel = d.channel
           AND lower(r.target COLLATE "C") = lower(d.target COLLATE "C")

@@ -9,11 +9,12 @@ export async function insertCheck(
   monitorId: number,
   checkedAt: number,
   r: ProbeResult,
+  maintenance = false,
 ): Promise<Check> {
   const [row] = await q`INSERT INTO checks (monitor_id, checked_at, ok, latency_ms, http_status,
-      error_kind, error_message)
+      error_kind, error_message, maintenance)
     VALUES (${monitorId}, ${checkedAt}, ${r.ok}, ${r.latencyMs}, ${r.httpStatus ?? null},
-      ${r.errorKind ?? null}, ${r.errorMessage ?? null})
+      ${r.errorKind ?? null}, ${r.errorMessage ?? null}, ${maintenance})
     RETURNING *`;
   return toCheck(row);
 }
@@ -53,6 +54,7 @@ export async function okLatencies(
   to: number,
 ): Promise<number[]> {
   const rows = await q`SELECT latency_ms FROM checks WHERE monitor_id = ${monitorId}
-    AND checked_at >= ${from} AND checked_at < ${to} AND ok ORDER BY latency_ms`;
+    AND checked_at >= ${from} AND checked_at < ${to} AND ok AND NOT maintenance
+    ORDER BY latency_ms`;
   return rows.map((r) => r.latency_ms as number);
 }

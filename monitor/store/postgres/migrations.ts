@@ -271,6 +271,32 @@ CREATE TABLE push_state (
 );
 `,
   },
+  {
+    version: 7,
+    name: "maintenance windows",
+    sql: `
+-- Maintenance windows: the monitors covered (a JSON array of ids; a website covers its apps) and
+-- the schedule (JSON: once / weekly / cron, see MaintenanceSchedule in monitor/types.ts).
+CREATE TABLE maintenance_windows (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  monitor_ids TEXT NOT NULL DEFAULT '[]',
+  schedule TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+-- Outages whose DOWN alert a window held back; released (sent once) after the window.
+CREATE TABLE maintenance_suppressed (
+  incident_id BIGINT PRIMARY KEY REFERENCES incidents(id) ON DELETE CASCADE,
+  window_name TEXT NOT NULL,
+  suppressed_at BIGINT NOT NULL,
+  released_at BIGINT
+);
+-- Checks taken during a window: stored and charted, but not counted in the uptime rollups.
+ALTER TABLE checks ADD COLUMN maintenance BOOLEAN NOT NULL DEFAULT false;
+`,
+  },
 ];
 
 /** The table recording which migrations ran (in the store's schema). */

@@ -27,7 +27,10 @@ export async function insertAlert(q: Q, a: NewAlert): Promise<boolean> {
   return result.count > 0;
 }
 
-/** The row for (incident, kind, seq 0, channel, target), if any; the target matches case-insensitively. */
+/**
+ * The row for (incident, kind, seq 0, channel, target), if any (for a DOWN, the seq 1 row sent
+ * after a maintenance window wins); the target matches case-insensitively.
+ */
 export async function findAlert(
   q: Q,
   incidentId: number,
@@ -36,8 +39,9 @@ export async function findAlert(
   target: string,
 ): Promise<AlertRow | null> {
   const [r] = await q`SELECT * FROM alerts WHERE incident_id = ${incidentId} AND kind = ${kind}
-    AND seq = 0 AND channel = ${channel}
-    AND lower(target COLLATE "C") = lower(${target}::text COLLATE "C")`;
+    AND (seq = 0 OR (kind = 'down' AND seq = 1)) AND channel = ${channel}
+    AND lower(target COLLATE "C") = lower(${target}::text COLLATE "C")
+    ORDER BY seq DESC LIMIT 1`;
   return r ? toAlertRow(r) : null;
 }
 
@@ -56,7 +60,7 @@ export async function foldChildAlerts(
   into: number,
 ): Promise<number> {
   const result = await q`UPDATE alerts SET status = 'grouped', grouped_into = ${into}
-    WHERE status = 'pending' AND kind = ${kind} AND seq = 0 AND channel = ${channel}
+    WHERE status = 'pending' AND kind = ${kind} AND seq <= 1 AND channel = ${channel}
       AND lower(target COLLATE "C") = lower(${target}::text COLLATE "C")
       AND monitor_id IN (SELECT id FROM monitors WHERE parent_id = ${parentId})
       AND incident_id IN (

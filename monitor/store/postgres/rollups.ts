@@ -46,7 +46,7 @@ export async function finalizePercentiles(
   const result = await q`UPDATE rollups r SET latency_p95 = (
       SELECT percentile_disc(0.95::float8) WITHIN GROUP (ORDER BY c.latency_ms) FROM checks c
       WHERE c.monitor_id = r.monitor_id AND c.checked_at >= r.bucket_start
-        AND c.checked_at < r.bucket_start + ${len}::bigint AND c.ok)
+        AND c.checked_at < r.bucket_start + ${len}::bigint AND c.ok AND NOT c.maintenance)
     WHERE r.period = ${period} AND r.bucket_start >= ${since - len}
       AND r.bucket_start <= ${now - len} AND r.latency_p95 IS NULL AND r.up_count > 0`;
   return result.count;

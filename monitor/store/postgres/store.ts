@@ -31,6 +31,7 @@ import * as sessions from "./sessions.ts";
 import * as tokens from "./tokens.ts";
 import * as channels from "./channels.ts";
 import * as pushes from "./pushes.ts";
+import * as maintenance from "./maintenance_windows.ts";
 
 /** How the repositories on one handle behave around each call. */
 interface RepoHooks {
@@ -88,7 +89,7 @@ function repositories(q: Q, hooks: RepoHooks): Repositories {
       save: (s) => w(() => states.saveState(q, s)),
     },
     checks: {
-      insert: (id, at, r) => w(() => checks.insertCheck(q, id, at, r)),
+      insert: (id, at, r, m) => w(() => checks.insertCheck(q, id, at, r, m)),
       get: (id) => read(() => checks.getCheck(q, id)),
       recent: (id, limit) => read(() => checks.recentChecks(q, id, limit)),
       prune: (before) => w(() => checks.pruneChecks(q, before)),
@@ -178,6 +179,16 @@ function repositories(q: Q, hooks: RepoHooks): Repositories {
       byToken: (token) => read(() => pushes.pushByToken(q, token)),
       all: () => read(() => pushes.allPushes(q)),
       save: (s) => w(() => pushes.savePush(q, s)),
+    },
+    maintenance: {
+      list: () => read(() => maintenance.listWindows(q)),
+      get: (id) => read(() => maintenance.getWindow(q, id)),
+      insert: (f, now) => w(() => maintenance.insertWindow(q, f, now)),
+      update: (id, f, now) => w(() => maintenance.updateWindow(q, id, f, now)),
+      delete: (id) => w(() => maintenance.deleteWindow(q, id)),
+      suppressDown: (id, name, now) => w(() => maintenance.suppressDown(q, id, name, now)),
+      suppressedDown: (id) => read(() => maintenance.suppressedDown(q, id)),
+      releaseDown: (id, now) => w(() => maintenance.releaseDown(q, id, now)),
     },
   };
 }

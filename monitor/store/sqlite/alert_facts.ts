@@ -53,13 +53,14 @@ export function openReminderIncidents(db: Db): ReminderIncident[] {
 }
 
 /**
- * The incident's sent DOWN rows (seq 0) whose (channel, target) has no reminder pending or
+ * The incident's sent DOWN rows (seq 0; 1 when sent after a maintenance window) whose
+ * (channel, target) has no reminder pending or
  * being sent.
  */
 export function sentDownsAwaitingReminder(db: Db, incidentId: number): AlertRow[] {
   return (stmt(
     db,
-    `SELECT * FROM alerts d WHERE d.incident_id = ? AND d.kind = 'down' AND d.seq = 0
+    `SELECT * FROM alerts d WHERE d.incident_id = ? AND d.kind = 'down' AND d.seq <= 1
        AND d.status = 'sent' AND NOT EXISTS (
          SELECT 1 FROM alerts r WHERE r.incident_id = d.incident_id AND r.kind = 'reminder'
            AND r.channel = d.channel AND r.target = d.target

@@ -7,11 +7,18 @@ import { toCheck } from "../rows.ts";
 type Row = Record<string, unknown>;
 
 /** Stores one probe result. */
-export function insertCheck(db: Db, monitorId: number, checkedAt: number, r: ProbeResult): Check {
+export function insertCheck(
+  db: Db,
+  monitorId: number,
+  checkedAt: number,
+  r: ProbeResult,
+  maintenance = false,
+): Check {
   const row = stmt(
     db,
-    `INSERT INTO checks (monitor_id, checked_at, ok, latency_ms, http_status, error_kind, error_message)
-     VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    `INSERT INTO checks (monitor_id, checked_at, ok, latency_ms, http_status, error_kind,
+       error_message, maintenance)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
   ).get(
     monitorId,
     checkedAt,
@@ -20,6 +27,7 @@ export function insertCheck(db: Db, monitorId: number, checkedAt: number, r: Pro
     r.httpStatus,
     r.errorKind,
     r.errorMessage,
+    maintenance ? 1 : 0,
   ) as Row;
   return toCheck(row);
 }
@@ -61,6 +69,6 @@ export function okLatencies(db: Db, monitorId: number, from: number, to: number)
   return (stmt(
     db,
     `SELECT latency_ms FROM checks WHERE monitor_id = ? AND checked_at >= ? AND checked_at < ?
-     AND ok = 1 ORDER BY latency_ms`,
+     AND ok = 1 AND maintenance = 0 ORDER BY latency_ms`,
   ).all(monitorId, from, to) as Row[]).map((r) => r.latency_ms as number);
 }

@@ -592,6 +592,32 @@ CREATE TABLE push_state (
 ) STRICT;
 `,
   },
+  {
+    version: 11,
+    name: "maintenance windows",
+    sql: `
+-- Maintenance windows: the monitors covered (a JSON array of ids; a website covers its apps) and
+-- the schedule (JSON: once / weekly / cron, see MaintenanceSchedule in monitor/types.ts).
+CREATE TABLE maintenance_windows (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  monitor_ids TEXT NOT NULL DEFAULT '[]',
+  schedule TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+-- Outages whose DOWN alert a window held back; released (sent once) after the window.
+CREATE TABLE maintenance_suppressed (
+  incident_id INTEGER PRIMARY KEY REFERENCES incidents(id) ON DELETE CASCADE,
+  window_name TEXT NOT NULL,
+  suppressed_at INTEGER NOT NULL,
+  released_at INTEGER
+) STRICT;
+-- Checks taken during a window: stored and charted, but not counted in the uptime rollups.
+ALTER TABLE checks ADD COLUMN maintenance INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];
 
 const userVersion = (db: DatabaseSync) =>

@@ -34,7 +34,10 @@ export function insertAlert(db: Db, a: NewAlert): boolean {
   ) > 0;
 }
 
-/** The row for (incident, kind 0-seq, channel, target), if any; the target matches case-insensitively. */
+/**
+ * The row for (incident, kind, seq 0, channel, target), if any (for a DOWN, the seq 1 row sent
+ * after a maintenance window wins); the target matches case-insensitively.
+ */
 export function findAlert(
   db: Db,
   incidentId: number,
@@ -45,7 +48,8 @@ export function findAlert(
   const r = stmt(
     db,
     `SELECT * FROM alerts
-     WHERE incident_id = ? AND kind = ? AND seq = 0 AND channel = ? AND target = ?`,
+     WHERE incident_id = ? AND kind = ? AND (seq = 0 OR (kind = 'down' AND seq = 1))
+       AND channel = ? AND target = ? ORDER BY seq DESC LIMIT 1`,
   ).get(incidentId, kind, channel, target) as Row | undefined;
   return r ? toAlertRow(r) : null;
 }
@@ -69,7 +73,7 @@ export function foldChildAlerts(
     stmt(
       db,
       `UPDATE alerts SET status = 'grouped', grouped_into = :into
-       WHERE status = 'pending' AND kind = :kind AND seq = 0
+       WHERE status = 'pending' AND kind = :kind AND seq <= 1
          AND channel = :channel AND target = :target
          AND monitor_id IN (SELECT id FROM monitors WHERE parent_id = :parentId)
          AND incident_id IN (

@@ -19,6 +19,7 @@ import * as sessions from "./sessions.ts";
 import * as tokens from "./tokens.ts";
 import * as channels from "./channels.ts";
 import * as pushes from "./pushes.ts";
+import * as maintenance from "./maintenance_windows.ts";
 
 /**
  * Serialises writers on the one connection. A transaction is open across the awaits of its
@@ -76,7 +77,7 @@ function repositories(
       save: (s) => w(() => states.saveState(db, s)),
     },
     checks: {
-      insert: (id, at, r) => w(() => checks.insertCheck(db, id, at, r)),
+      insert: (id, at, r, m) => w(() => checks.insertCheck(db, id, at, r, m)),
       get: (id) => read(() => checks.getCheck(db, id)),
       recent: (id, limit) => read(() => checks.recentChecks(db, id, limit)),
       // Batches commit one by one and yield between them: not one long turn.
@@ -167,6 +168,16 @@ function repositories(
       byToken: (token) => read(() => pushes.pushByToken(db, token)),
       all: () => read(() => pushes.allPushes(db)),
       save: (s) => w(() => pushes.savePush(db, s)),
+    },
+    maintenance: {
+      list: () => read(() => maintenance.listWindows(db)),
+      get: (id) => read(() => maintenance.getWindow(db, id)),
+      insert: (f, now) => w(() => maintenance.insertWindow(db, f, now)),
+      update: (id, f, now) => w(() => maintenance.updateWindow(db, id, f, now)),
+      delete: (id) => w(() => maintenance.deleteWindow(db, id)),
+      suppressDown: (id, name, now) => w(() => maintenance.suppressDown(db, id, name, now)),
+      suppressedDown: (id) => read(() => maintenance.suppressedDown(db, id)),
+      releaseDown: (id, now) => w(() => maintenance.releaseDown(db, id, now)),
     },
   };
 }
