@@ -22,6 +22,7 @@ import type { MonitorStatus } from "./monitor/types.ts";
 import { ChannelService } from "./monitor/alerts/channel_service.ts";
 import { PushService } from "./monitor/push_pings.ts";
 import { PushWatcher } from "./monitor/push_watch.ts";
+import { StatusPageService } from "./monitor/status_pages.ts";
 import {
   type AlertService,
   type AlertTuning,
@@ -44,6 +45,8 @@ export interface Runtime {
   alerts: AlertService;
   /** Notification channels (Slack, PagerDuty, webhooks, …): settings and test sends. */
   channels: ChannelService;
+  /** Public status pages, their incidents, and the monitors' public badges. */
+  statusPages: StatusPageService;
   startedAt: number;
   /** Whether storage writes work right now (for /healthz). */
   storage(): StorageStatus;
@@ -163,6 +166,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     metrics,
     alerts,
     channels: new ChannelService(store, { baseUrl: config.baseUrl }),
+    // Upcoming maintenance: pass `maintenance: (monitorIds, now) => …` once windows exist.
+    statusPages: new StatusPageService(store, { baseUrl: config.baseUrl }),
     startedAt: Date.now(),
     storage: () => store.health.status(),
     statusCounts: () => store.dashboard.statusCounts(),

@@ -112,6 +112,7 @@ export function Layout({ ctx, title, nav = null, noScriptRefresh, children }: La
                 <nav class="nav" aria-label="Main">
                   <a href="/" aria-current={current("overview")}>Overview</a>
                   <a href="/monitors/new" aria-current={current("new")}>Add website</a>
+                  <a href="/status-pages" aria-current={current("status")}>Status pages</a>
                   <a href="/settings" aria-current={current("settings")}>Settings</a>
                   <form method="post" action="/logout" class="logout">
                     <input type="hidden" name="_csrf" value={ctx.csrf} />

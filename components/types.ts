@@ -28,4 +28,4 @@ export interface PageContext {
 }
 
 /** Which top navigation entry is current. */
-export type NavItem = "overview" | "new" | "settings" | null;
+export type NavItem = "overview" | "new" | "status" | "settings" | null;

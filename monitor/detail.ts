@@ -92,6 +92,8 @@ export interface MonitorDetail {
   version: string;
   /** A push monitor's ping URL (shown to the signed-in operator only); null for other kinds. */
   pingUrl: string | null;
+  /** Where the monitor's public badges are (`<base>/status.svg` …); null unless opted in. */
+  badgeBase: string | null;
 }
 
 /** Builds monitor pages from the service. */
@@ -127,7 +129,21 @@ export class DetailReader {
       this.chart(id, range),
     ]);
     const ping = view.push ? pingUrl(this.#baseUrl, view.push.state.token) : null;
-    return { view, parent, apps, uptime, incidents, checks, chart, version, pingUrl: ping };
+    const badgeBase = view.monitor.publicBadges
+      ? `${this.#baseUrl}/badge/${view.monitor.id}`
+      : null;
+    return {
+      view,
+      parent,
+      apps,
+      uptime,
+      incidents,
+      checks,
+      chart,
+      version,
+      pingUrl: ping,
+      badgeBase,
+    };
   }
 
   /**

@@ -8,6 +8,7 @@ import { bearerAuth } from "./bearer.ts";
 import { displayStatus } from "../monitor/state.ts";
 import { alertRoutes } from "./api_alerts.ts";
 import { channelRoutes } from "./api_channels.ts";
+import { statusPageApiRoutes } from "./api_status_pages.ts";
 
 /** Parses a positive integer path parameter or throws 404. */
 export function idParam(raw: string): number {
@@ -24,6 +25,7 @@ export function apiRoutes(rt: Runtime): Hono {
   api.use("*", bearerAuth(rt.accounts));
   api.route("/", alertRoutes(rt));
   api.route("/", channelRoutes(rt));
+  api.route("/", statusPageApiRoutes(rt));
 
   const base = rt.config.baseUrl;
   api.get(

@@ -20,6 +20,8 @@ import { settingsRoutes } from "./web_settings.tsx";
 import { channelWebRoutes } from "./web_channels.tsx";
 import { anonymousCtx } from "./web_render.ts";
 import { ASSET_URLS } from "./static.ts";
+import { customDomains, publicStatusRoutes } from "./status_public.tsx";
+import { statusPageWebRoutes } from "./web_status_pages.tsx";
 
 export type { WebOptions } from "./web_deps.ts";
 
@@ -103,7 +105,11 @@ export function webRoutes(
 ): { app: Hono<WebEnv>; onError: ErrorHandler; notFound: NotFoundHandler } {
   const deps = makeWebDeps(rt, opts);
   const app = new Hono<WebEnv>();
+  // A status page's custom domain answers "/" before anything else sees it.
+  app.use("*", customDomains(rt));
   app.route("/", staticRoutes());
+  // Public status pages and badges: no session, cacheable.
+  app.route("/", publicStatusRoutes(rt));
   // Mounted at "/", this gate also sees API paths that no API route answered; it lets them
   // through to the JSON 404.
   app.use("*", sessionGate(deps));
@@ -111,5 +117,6 @@ export function webRoutes(
   app.route("/", monitorRoutes(deps));
   app.route("/", settingsRoutes(deps));
   app.route("/", channelWebRoutes(deps));
+  app.route("/", statusPageWebRoutes(deps));
   return { app, onError: webErrorHandler(deps), notFound: webNotFound(deps) };
 }
