@@ -241,6 +241,8 @@ export function buildPublicPage(input: PublicPageInput): PublicStatusPage {
   }
   const today = Math.floor(now / DAY) * DAY;
   const dayStarts = Array.from({ length: BAR_DAYS }, (_, i) => today - (BAR_DAYS - 1 - i) * DAY);
+  // Formatted once: 50 entries would otherwise format the same 90 dates 50 times.
+  const dayKeys = dayStarts.map(dayKey);
   let pageCount = 0, pageUp = 0;
 
   const entries: PublicEntry[] = [];
@@ -251,7 +253,7 @@ export function buildPublicPage(input: PublicPageInput): PublicStatusPage {
     const members = [m, ...apps];
     const status = worst(members.map(statusOf), statusOf(m));
     let count = 0, up = 0;
-    const bars = dayStarts.map((start): DayBar => {
+    const bars = dayStarts.map((start, i): DayBar => {
       let c = 0, u = 0;
       for (const x of members) {
         const d = counts.get(x.id)?.get(start);
@@ -263,7 +265,7 @@ export function buildPublicPage(input: PublicPageInput): PublicStatusPage {
       count += c;
       up += u;
       const pct = c > 0 ? (100 * u) / c : null;
-      return { day: dayKey(start), pct, tone: barTone(pct) };
+      return { day: dayKeys[i], pct, tone: barTone(pct) };
     });
     pageCount += count;
     pageUp += up;
