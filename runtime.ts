@@ -23,10 +23,12 @@ import { ChannelService } from "./monitor/alerts/channel_service.ts";
 import {
   MaintenanceService,
   statusCounts as maintenanceStatusCounts,
+  upcomingMaintenance,
 } from "./monitor/maintenance_windows.ts";
 import { SlaService } from "./monitor/sla.ts";
 import { PushService } from "./monitor/push_pings.ts";
 import { PushWatcher } from "./monitor/push_watch.ts";
+import { StatusPageService } from "./monitor/status_pages.ts";
 import {
   type AlertService,
   type AlertTuning,
@@ -53,6 +55,8 @@ export interface Runtime {
   maintenance: MaintenanceService;
   /** Monthly SLA reports (uptime without maintenance, downtime, incidents). */
   sla: SlaService;
+  /** Public status pages, their incidents, and the monitors' public badges. */
+  statusPages: StatusPageService;
   startedAt: number;
   /** Whether storage writes work right now (for /healthz). */
   storage(): StorageStatus;
@@ -77,6 +81,10 @@ export interface RuntimeOptions {
 
 /** The longest `stop()` waits for checks in flight before closing anyway. */
 const STOP_WAIT_MS = 3_000;
+
+/** How far ahead status pages announce maintenance, and at most how many occurrences. */
+const UPCOMING_MAINTENANCE_MS = 14 * 86_400_000;
+const UPCOMING_MAINTENANCE_MAX = 10;
 
 /** Opens the database and builds the services; nothing runs until `start()`. */
 export async function createRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
@@ -174,6 +182,18 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     channels: new ChannelService(store, { baseUrl: config.baseUrl }),
     maintenance: new MaintenanceService(store),
     sla: new SlaService(store),
+    statusPages: new StatusPageService(store, {
+      baseUrl: config.baseUrl,
+      maintenance: async (monitorIds, now) =>
+        (await upcomingMaintenance(store, monitorIds, now, UPCOMING_MAINTENANCE_MS))
+          .slice(0, UPCOMING_MAINTENANCE_MAX)
+          .map((u) => ({
+            title: u.window.name,
+            startsAt: u.occurrence.start,
+            endsAt: u.occurrence.end,
+            monitorIds: u.monitorIds,
+          })),
+    }),
     startedAt: Date.now(),
     storage: () => store.health.status(),
     statusCounts: () => maintenanceStatusCounts(store, Date.now()),

@@ -113,6 +113,7 @@ export function Layout({ ctx, title, nav = null, noScriptRefresh, children }: La
                   <a href="/" aria-current={current("overview")}>Overview</a>
                   <a href="/monitors/new" aria-current={current("new")}>Add website</a>
                   <a href="/maintenance" aria-current={current("maintenance")}>Maintenance</a>
+                  <a href="/status-pages" aria-current={current("status")}>Status pages</a>
                   <a href="/settings" aria-current={current("settings")}>Settings</a>
                   <form method="post" action="/logout" class="logout">
                     <input type="hidden" name="_csrf" value={ctx.csrf} />

@@ -127,6 +127,11 @@ const FORM_FIELDS: Record<MonitorFieldName, FormField> = {
     label: "Active",
     hint: "Unchecked = paused: no checks, no alerts",
   },
+  public_badges: {
+    control: "checkbox",
+    label: "Public badges",
+    hint: "Serve status, uptime and response-time SVG badges anyone can embed (no URL shown)",
+  },
   ignore_tls_errors: {
     control: "checkbox",
     label: "Ignore TLS certificate errors",
@@ -267,7 +272,7 @@ const SECTIONS = [
   },
   { legend: "Alerts", grid: "grid-2", fields: ["alert_emails", "recovery_emails"] },
   { legend: "Chat, push and paging", grid: null, fields: ["channel_ids"] },
-  { legend: "Options", grid: null, fields: ["active", "ignore_tls_errors"] },
+  { legend: "Options", grid: null, fields: ["active", "ignore_tls_errors", "public_badges"] },
 ] as const satisfies readonly {
   legend: string;
   /** Only for http monitors: app.js hides it while the kind is tcp or dns. */

@@ -22,6 +22,7 @@ import { ResponseChart } from "./ResponseChart.tsx";
 import { AppList, CheckTable, IncidentTable } from "./MonitorTables.tsx";
 import type { ChannelOption } from "./MonitorForm.tsx";
 import { PushPanel } from "./PushPanel.tsx";
+import { BadgePanel } from "./BadgePanel.tsx";
 
 const RANGES: { range: ChartRange; label: string }[] = [
   { range: "1h", label: "1 hour" },
@@ -380,6 +381,7 @@ export function MonitorBody(
         </div>
       </div>
       <PushPanel d={d} csrf={csrf} now={props.now} />
+      <BadgePanel d={d} />
       <MonitorLive d={d} range={props.range} now={props.now} />
     </div>
   );

@@ -28,4 +28,4 @@ export interface PageContext {
 }
 
 /** Which top navigation entry is current. */
-export type NavItem = "overview" | "new" | "maintenance" | "settings" | null;
+export type NavItem = "overview" | "new" | "maintenance" | "status" | "settings" | null;

@@ -95,6 +95,8 @@ export interface MonitorDetail {
   pingUrl: string | null;
   /** Monthly SLA figures (last 12 months, oldest first). */
   sla: SlaReport;
+  /** Where the monitor's public badges are (`<base>/status.svg` …); null unless opted in. */
+  badgeBase: string | null;
 }
 
 /** Builds monitor pages from the service. */
@@ -131,7 +133,22 @@ export class DetailReader {
       new SlaService(s.store, { now: this.#now }).forMonitor(id),
     ]);
     const ping = view.push ? pingUrl(this.#baseUrl, view.push.state.token) : null;
-    return { view, parent, apps, uptime, incidents, checks, chart, version, pingUrl: ping, sla };
+    const badgeBase = view.monitor.publicBadges
+      ? `${this.#baseUrl}/badge/${view.monitor.id}`
+      : null;
+    return {
+      view,
+      parent,
+      apps,
+      uptime,
+      incidents,
+      checks,
+      chart,
+      version,
+      pingUrl: ping,
+      badgeBase,
+      sla,
+    };
   }
 
   /**

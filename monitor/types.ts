@@ -203,6 +203,8 @@ export interface Monitor {
   pushTimezone: string;
   /** Push monitors: how long after the expected time a ping still counts as on time. */
   pushGraceS: number;
+  /** Serve public SVG badges (status, uptime, response time) at `/badge/<id>/…`. */
+  publicBadges: boolean;
   createdAt: number;
   updatedAt: number;
 }

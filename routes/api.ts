@@ -8,6 +8,7 @@ import { bearerAuth } from "./bearer.ts";
 import { alertRoutes } from "./api_alerts.ts";
 import { channelRoutes } from "./api_channels.ts";
 import { maintenanceRoutes } from "./api_maintenance.ts";
+import { statusPageApiRoutes } from "./api_status_pages.ts";
 
 /** Parses a positive integer path parameter or throws 404. */
 export function idParam(raw: string): number {
@@ -25,6 +26,7 @@ export function apiRoutes(rt: Runtime): Hono {
   api.route("/", alertRoutes(rt));
   api.route("/", channelRoutes(rt));
   api.route("/", maintenanceRoutes(rt));
+  api.route("/", statusPageApiRoutes(rt));
 
   const base = rt.config.baseUrl;
   api.get(

@@ -10,6 +10,8 @@ import { HTTPException } from "hono/http-exception";
 export const API_BODY_LIMIT = 1024 * 1024;
 /** Dashboard forms are smaller still. */
 export const FORM_BODY_LIMIT = 256 * 1024;
+/** Status page forms carry a logo of up to 256 KB besides their fields. */
+export const STATUS_FORM_BODY_LIMIT = 512 * 1024;
 
 const kib = (n: number) => (n >= 1024 * 1024 ? `${n / 1024 / 1024} MiB` : `${n / 1024} KiB`);
 
@@ -28,11 +30,14 @@ function limit(maxSize: number): MiddlewareHandler {
 export function requestBodyLimits(): MiddlewareHandler {
   const api = limit(API_BODY_LIMIT);
   const forms = limit(FORM_BODY_LIMIT);
+  const statusForms = limit(STATUS_FORM_BODY_LIMIT);
   // Ping URLs read at most their first 10 KB themselves (routes/ping.ts), whatever is sent.
   return (c, next) =>
     c.req.path.startsWith("/ping/")
       ? next()
       : c.req.path.startsWith("/api/")
       ? api(c, next)
+      : c.req.path.startsWith("/status-pages")
+      ? statusForms(c, next)
       : forms(c, next);
 }

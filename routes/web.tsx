@@ -21,6 +21,8 @@ import { channelWebRoutes } from "./web_channels.tsx";
 import { maintenanceWebRoutes } from "./web_maintenance.tsx";
 import { anonymousCtx } from "./web_render.ts";
 import { ASSET_URLS } from "./static.ts";
+import { customDomains, publicStatusRoutes } from "./status_public.tsx";
+import { statusPageWebRoutes } from "./web_status_pages.tsx";
 
 export type { WebOptions } from "./web_deps.ts";
 
@@ -35,11 +37,12 @@ export const CSP = [
   "base-uri 'none'",
 ].join("; ");
 
-/** Adds CSP, nosniff and the referrer policy to every response. */
+/** Adds CSP (unless the route set a stricter one), nosniff and the referrer policy to every response. */
 export function securityHeaders(): MiddlewareHandler {
   return async (c, next) => {
     await next();
-    c.header("Content-Security-Policy", CSP);
+    // A route with a stricter policy of its own (an uploaded SVG logo) keeps it.
+    if (!c.res.headers.has("Content-Security-Policy")) c.header("Content-Security-Policy", CSP);
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "same-origin");
   };
@@ -104,7 +107,11 @@ export function webRoutes(
 ): { app: Hono<WebEnv>; onError: ErrorHandler; notFound: NotFoundHandler } {
   const deps = makeWebDeps(rt, opts);
   const app = new Hono<WebEnv>();
+  // A status page's custom domain answers "/" before anything else sees it.
+  app.use("*", customDomains(rt));
   app.route("/", staticRoutes());
+  // Public status pages and badges: no session, cacheable.
+  app.route("/", publicStatusRoutes(rt));
   // Mounted at "/", this gate also sees API paths that no API route answered; it lets them
   // through to the JSON 404.
   app.use("*", sessionGate(deps));
@@ -113,5 +120,6 @@ export function webRoutes(
   app.route("/", settingsRoutes(deps));
   app.route("/", channelWebRoutes(deps));
   app.route("/", maintenanceWebRoutes(deps));
+  app.route("/", statusPageWebRoutes(deps));
   return { app, onError: webErrorHandler(deps), notFound: webNotFound(deps) };
 }

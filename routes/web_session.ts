@@ -19,7 +19,7 @@ export const SESSION_COOKIE = "shc_session";
 export const PRE_CSRF_COOKIE = "shc_pre";
 
 /** Paths served without a session. */
-const PUBLIC = /^\/(static\/|api\/|healthz$|metrics$)/;
+const PUBLIC = /^\/(static\/|api\/|status\/|badge\/|healthz$|metrics$)/;
 /** Pages reachable while signed out (they do their own CSRF check). */
 const ANONYMOUS = new Set(["/login", "/setup"]);
 

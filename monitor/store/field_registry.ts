@@ -331,6 +331,13 @@ export const MONITOR_FIELD_SPECS = [
     kind: { type: "int", min: 0, max: 31_536_000 },
     default: 3600,
   }),
+  field({
+    api: "public_badges",
+    prop: "publicBadges",
+    column: "public_badges",
+    kind: { type: "bool" },
+    default: false,
+  }),
 ] as const;
 
 /** A registry entry as stored in the table. */

@@ -41,6 +41,15 @@ import type {
   UptimeWindows,
   User,
 } from "./records.ts";
+import type {
+  DayCounts,
+  StatusIncidentFields,
+  StatusIncidentRecord,
+  StatusLogo,
+  StatusPageFields,
+  StatusPageRecord,
+  StatusUpdateFields,
+} from "./status_records.ts";
 
 /** Monitor definitions. */
 export interface MonitorRepo {
@@ -258,6 +267,63 @@ export interface MaintenanceRepo {
   releaseDown(incidentId: number, now: number): Promise<boolean>;
 }
 
+/**
+ * Public status pages, their logos and operator-written incidents. Writes of several rows (a
+ * page with its entries, an incident with its first update) land together or not at all.
+ */
+export interface StatusPageRepo {
+  /** Every page with its entries, by title then id. */
+  list(): Promise<StatusPageRecord[]>;
+  get(id: number): Promise<StatusPageRecord | null>;
+  bySlug(slug: string): Promise<StatusPageRecord | null>;
+  /** Custom domain → slug, for every page that has one. */
+  domains(): Promise<Map<string, string>>;
+  /** Throws `StoreConflictError` ("status_pages.slug" or ".custom_domain") when taken. */
+  insert(fields: StatusPageFields, now: number): Promise<StatusPageRecord>;
+  /** Replaces fields and entries; null when missing; `StoreConflictError` as insert. */
+  update(id: number, fields: StatusPageFields, now: number): Promise<StatusPageRecord | null>;
+  /** Deletes the page, its entries, logo and incidents; false when missing. */
+  delete(id: number): Promise<boolean>;
+  logo(pageId: number): Promise<StatusLogo | null>;
+  /** Sets (or with null removes) the logo; false when the page is missing. */
+  setLogo(pageId: number, logo: { type: string; data: Uint8Array } | null, now: number): Promise<
+    boolean
+  >;
+  /** Day rollup counts of `monitorIds` from the UTC day containing `from` on. */
+  dailyCounts(monitorIds: number[], from: number): Promise<DayCounts[]>;
+  /** The page's open incidents and those resolved at or after `resolvedSince`, newest first. */
+  incidents(pageId: number, resolvedSince: number, limit?: number): Promise<StatusIncidentRecord[]>;
+  incident(id: number): Promise<StatusIncidentRecord | null>;
+  /** Opens an incident with its first update (at `now`). */
+  insertIncident(
+    pageId: number,
+    fields: StatusIncidentFields,
+    first: StatusUpdateFields,
+    now: number,
+  ): Promise<StatusIncidentRecord>;
+  /** Null when missing. */
+  updateIncident(
+    id: number,
+    fields: StatusIncidentFields,
+    now: number,
+  ): Promise<StatusIncidentRecord | null>;
+  deleteIncident(id: number): Promise<boolean>;
+  /** Adds an update at `at`; the incident's status follows its newest update. Null when missing. */
+  addUpdate(
+    incidentId: number,
+    update: StatusUpdateFields,
+    at: number,
+  ): Promise<StatusIncidentRecord | null>;
+  /** Rewrites an update (its time stays); null when missing. */
+  editUpdate(
+    updateId: number,
+    update: StatusUpdateFields,
+    now: number,
+  ): Promise<StatusIncidentRecord | null>;
+  /** Deletes an update; returns its incident afterwards, null when missing. */
+  deleteUpdate(updateId: number, now: number): Promise<StatusIncidentRecord | null>;
+}
+
 /** Every repository; inside a transaction they all write through it. */
 export interface Repositories {
   monitors: MonitorRepo;
@@ -275,6 +341,7 @@ export interface Repositories {
   channels: ChannelRepo;
   pushes: PushRepo;
   maintenance: MaintenanceRepo;
+  statusPages: StatusPageRepo;
 }
 
 /** Options for {@link Store.transaction}. */

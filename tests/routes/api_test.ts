@@ -109,6 +109,7 @@ Deno.test("API creates, reads, lists, edits and deletes a monitor", async () => 
       cron: "",
       timezone: "UTC",
       grace_s: 3600,
+      public_badges: false,
       status: "pending",
       consecutive_failures: 0,
       status_since: "",

@@ -297,6 +297,66 @@ CREATE TABLE maintenance_suppressed (
 ALTER TABLE checks ADD COLUMN maintenance BOOLEAN NOT NULL DEFAULT false;
 `,
   },
+  {
+    version: 8,
+    name: "status pages",
+    sql: `
+-- Public status pages and SVG badges: tables and columns added, no constraint changed.
+ALTER TABLE monitors ADD COLUMN public_badges BOOLEAN NOT NULL DEFAULT false;
+
+CREATE TABLE status_pages (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  slug TEXT NOT NULL,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  -- A host name whose "/" serves the page; lower case.
+  custom_domain TEXT,
+  logo BYTEA,
+  logo_type TEXT,
+  logo_updated_at BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  CONSTRAINT status_pages_slug_key UNIQUE (slug),
+  CONSTRAINT status_pages_custom_domain_key UNIQUE (custom_domain)
+);
+
+-- The chosen monitors of a page, in order, each under its public name.
+CREATE TABLE status_page_entries (
+  page_id BIGINT NOT NULL REFERENCES status_pages(id) ON DELETE CASCADE,
+  monitor_id BIGINT NOT NULL REFERENCES monitors(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  display_name TEXT NOT NULL,
+  show_apps BOOLEAN NOT NULL DEFAULT false,
+  PRIMARY KEY (page_id, monitor_id)
+);
+CREATE INDEX status_page_entries_monitor ON status_page_entries (monitor_id);
+
+-- Operator-written incidents; status and resolved_at follow the newest update.
+CREATE TABLE status_incidents (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  page_id BIGINT NOT NULL REFERENCES status_pages(id) ON DELETE CASCADE,
+  title TEXT NOT NULL,
+  monitor_ids TEXT NOT NULL DEFAULT '[]',
+  status TEXT NOT NULL
+    CHECK (status IN ('investigating', 'identified', 'monitoring', 'resolved')),
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  resolved_at BIGINT
+);
+CREATE INDEX status_incidents_page ON status_incidents (page_id, resolved_at);
+
+CREATE TABLE status_incident_updates (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  incident_id BIGINT NOT NULL REFERENCES status_incidents(id) ON DELETE CASCADE,
+  status TEXT NOT NULL
+    CHECK (status IN ('investigating', 'identified', 'monitoring', 'resolved')),
+  message TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX status_incident_updates_incident ON status_incident_updates (incident_id, created_at);
+`,
+  },
 ];
 
 /** The table recording which migrations ran (in the store's schema). */

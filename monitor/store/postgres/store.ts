@@ -32,6 +32,7 @@ import * as tokens from "./tokens.ts";
 import * as channels from "./channels.ts";
 import * as pushes from "./pushes.ts";
 import * as maintenance from "./maintenance_windows.ts";
+import * as status from "./status_pages.ts";
 
 /** How the repositories on one handle behave around each call. */
 interface RepoHooks {
@@ -189,6 +190,26 @@ function repositories(q: Q, hooks: RepoHooks): Repositories {
       suppressDown: (id, name, now) => w(() => maintenance.suppressDown(q, id, name, now)),
       suppressedDown: (id) => read(() => maintenance.suppressedDown(q, id)),
       releaseDown: (id, now) => w(() => maintenance.releaseDown(q, id, now)),
+    },
+    statusPages: {
+      list: () => read(() => status.listPages(q)),
+      get: (id) => read(() => status.getPage(q, id)),
+      bySlug: (slug) => read(() => status.pageBySlug(q, slug)),
+      domains: () => read(() => status.pageDomains(q)),
+      insert: (f, now) => w(() => status.insertPage(q, f, now)),
+      update: (id, f, now) => w(() => status.updatePage(q, id, f, now)),
+      delete: (id) => w(() => status.deletePage(q, id)),
+      logo: (id) => read(() => status.pageLogo(q, id)),
+      setLogo: (id, logo, now) => w(() => status.setPageLogo(q, id, logo, now)),
+      dailyCounts: (ids, from) => read(() => status.dailyCounts(q, ids, from)),
+      incidents: (id, since, limit) => read(() => status.listIncidents(q, id, since, limit)),
+      incident: (id) => read(() => status.getIncident(q, id)),
+      insertIncident: (id, f, first, now) => w(() => status.insertIncident(q, id, f, first, now)),
+      updateIncident: (id, f, now) => w(() => status.updateIncident(q, id, f, now)),
+      deleteIncident: (id) => w(() => status.deleteIncident(q, id)),
+      addUpdate: (id, u, at) => w(() => status.addUpdate(q, id, u, at)),
+      editUpdate: (id, u, now) => w(() => status.editUpdate(q, id, u, now)),
+      deleteUpdate: (id, now) => w(() => status.deleteUpdate(q, id, now)),
     },
   };
 }

@@ -618,6 +618,65 @@ CREATE TABLE maintenance_suppressed (
 ALTER TABLE checks ADD COLUMN maintenance INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 12,
+    name: "status pages",
+    sql: `
+-- Public status pages and SVG badges. Only tables and columns are added (no CHECK changes, no
+-- rebuild). A later rebuild of monitors must copy public_badges.
+ALTER TABLE monitors ADD COLUMN public_badges INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE status_pages (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  slug TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  -- A host name whose "/" serves the page; lower case.
+  custom_domain TEXT UNIQUE,
+  logo BLOB,
+  logo_type TEXT,
+  logo_updated_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+
+-- The chosen monitors of a page, in order, each under its public name.
+CREATE TABLE status_page_entries (
+  page_id INTEGER NOT NULL REFERENCES status_pages(id) ON DELETE CASCADE,
+  monitor_id INTEGER NOT NULL REFERENCES monitors(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  display_name TEXT NOT NULL,
+  show_apps INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (page_id, monitor_id)
+) STRICT;
+CREATE INDEX status_page_entries_monitor ON status_page_entries(monitor_id);
+
+-- Operator-written incidents; status and resolved_at follow the newest update.
+CREATE TABLE status_incidents (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  page_id INTEGER NOT NULL REFERENCES status_pages(id) ON DELETE CASCADE,
+  title TEXT NOT NULL,
+  monitor_ids TEXT NOT NULL DEFAULT '[]',
+  status TEXT NOT NULL
+    CHECK (status IN ('investigating', 'identified', 'monitoring', 'resolved')),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  resolved_at INTEGER
+) STRICT;
+CREATE INDEX status_incidents_page ON status_incidents(page_id, resolved_at);
+
+CREATE TABLE status_incident_updates (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  incident_id INTEGER NOT NULL REFERENCES status_incidents(id) ON DELETE CASCADE,
+  status TEXT NOT NULL
+    CHECK (status IN ('investigating', 'identified', 'monitoring', 'resolved')),
+  message TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX status_incident_updates_incident ON status_incident_updates(incident_id, created_at);
+`,
+  },
 ];
 
 const userVersion = (db: DatabaseSync) =>

@@ -20,6 +20,7 @@ import * as tokens from "./tokens.ts";
 import * as channels from "./channels.ts";
 import * as pushes from "./pushes.ts";
 import * as maintenance from "./maintenance_windows.ts";
+import * as status from "./status_pages.ts";
 
 /**
  * Serialises writers on the one connection. A transaction is open across the awaits of its
@@ -178,6 +179,26 @@ function repositories(
       suppressDown: (id, name, now) => w(() => maintenance.suppressDown(db, id, name, now)),
       suppressedDown: (id) => read(() => maintenance.suppressedDown(db, id)),
       releaseDown: (id, now) => w(() => maintenance.releaseDown(db, id, now)),
+    },
+    statusPages: {
+      list: () => read(() => status.listPages(db)),
+      get: (id) => read(() => status.getPage(db, id)),
+      bySlug: (slug) => read(() => status.pageBySlug(db, slug)),
+      domains: () => read(() => status.pageDomains(db)),
+      insert: (f, now) => w(() => status.insertPage(db, f, now)),
+      update: (id, f, now) => w(() => status.updatePage(db, id, f, now)),
+      delete: (id) => w(() => status.deletePage(db, id)),
+      logo: (id) => read(() => status.pageLogo(db, id)),
+      setLogo: (id, logo, now) => w(() => status.setPageLogo(db, id, logo, now)),
+      dailyCounts: (ids, from) => read(() => status.dailyCounts(db, ids, from)),
+      incidents: (id, since, limit) => read(() => status.listIncidents(db, id, since, limit)),
+      incident: (id) => read(() => status.getIncident(db, id)),
+      insertIncident: (id, f, first, now) => w(() => status.insertIncident(db, id, f, first, now)),
+      updateIncident: (id, f, now) => w(() => status.updateIncident(db, id, f, now)),
+      deleteIncident: (id) => w(() => status.deleteIncident(db, id)),
+      addUpdate: (id, u, at) => w(() => status.addUpdate(db, id, u, at)),
+      editUpdate: (id, u, now) => w(() => status.editUpdate(db, id, u, now)),
+      deleteUpdate: (id, now) => w(() => status.deleteUpdate(db, id, now)),
     },
   };
 }
