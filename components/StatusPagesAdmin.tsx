@@ -433,7 +433,8 @@ export function StatusPageAdminPage(
           </p>
           <p class="sub">
             Feeds: <a href={`${publicPath(p)}/feed.atom`}>Atom</a> ·{" "}
-            <a href={`${publicPath(p)}/feed.rss`}>RSS</a>
+            <a href={`${publicPath(p)}/feed.rss`}>RSS</a> ·{" "}
+            <a href={`/status-pages/${p.id}/sla.csv`} download>SLA report (CSV)</a>
           </p>
         </div>
         <div class="actions">

@@ -198,8 +198,8 @@ export function slaCsv(report: SlaReport): string {
 }
 
 /** A file name for a report download: letters, digits, `-` and `_` only. */
-export function slaFileName(report: SlaReport, now: number): string {
-  const base = report.monitors.length === 1 ? report.monitors[0].name : "monitors";
+export function slaFileName(report: SlaReport, now: number, title?: string): string {
+  const base = title ?? (report.monitors.length === 1 ? report.monitors[0].name : "monitors");
   const slug = base.normalize("NFKD").replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "")
     .slice(0, 60) || "monitor";
   return `sla-${slug}-${new Date(now).toISOString().slice(0, 7)}.csv`;

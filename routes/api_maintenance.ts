@@ -71,10 +71,13 @@ export function monthsParam(c: Context): number {
   return Number(raw);
 }
 
-/** The CSV download of a report. */
-export function csvResponse(c: Context, report: SlaReport): Response {
+/** The CSV download of a report (named after `title`, else its monitor). */
+export function csvResponse(c: Context, report: SlaReport, title?: string): Response {
   c.header("Content-Type", "text/csv; charset=utf-8");
-  c.header("Content-Disposition", `attachment; filename="${slaFileName(report, Date.now())}"`);
+  c.header(
+    "Content-Disposition",
+    `attachment; filename="${slaFileName(report, Date.now(), title)}"`,
+  );
   c.header("Cache-Control", "no-store");
   return c.body(slaCsv(report));
 }

@@ -10,6 +10,7 @@ import { INCIDENT_KEYS, LIMITS, PAGE_KEYS, UPDATE_KEYS } from "../monitor/status
 import type { StatusIncidentRecord, StatusPageRecord } from "../monitor/store/status_records.ts";
 import { jsonError } from "./errors.ts";
 import { jsonObject } from "./json.ts";
+import { csvResponse, monthsParam, slaJson } from "./api_maintenance.ts";
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -92,6 +93,17 @@ export function statusPageApiRoutes(rt: Runtime): Hono {
     "/status-pages/:id",
     async (c) => c.json(page(await sp.get(id(c.req.param("id"), "status page")))),
   );
+
+  // The page's SLA: every monitor it shows (websites with their apps), month by month.
+  app.get("/status-pages/:id/sla", async (c) => {
+    const p = await sp.get(id(c.req.param("id"), "status page"));
+    const format = c.req.query("format") ?? "json";
+    if (format !== "json" && format !== "csv") {
+      throw new HTTPException(400, { message: 'format must be "json" or "csv"' });
+    }
+    const report = await rt.sla.forMonitors(await sp.monitorIds(p.id), { months: monthsParam(c) });
+    return format === "csv" ? csvResponse(c, report, p.title) : c.json(slaJson(report));
+  });
 
   app.patch("/status-pages/:id", async (c) => {
     const pid = id(c.req.param("id"), "status page");

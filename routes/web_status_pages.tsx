@@ -21,6 +21,7 @@ import {
 } from "../components/StatusPagesAdmin.tsx";
 import type { WebDeps, WebEnv } from "./web_deps.ts";
 import { flash, html, pageCtx } from "./web_render.ts";
+import { csvResponse, monthsParam } from "./api_maintenance.ts";
 
 /** A numeric id from the path, or 404. */
 function idOf(c: Context, name: string, what: string): number {
@@ -175,6 +176,15 @@ export function statusPageWebRoutes(deps: WebDeps): Hono<WebEnv> {
   };
 
   app.post("/status-pages", (c) => save(c, null));
+
+  // The SLA of everything the page shows, as a CSV download (linked from the page's screen).
+  app.get("/status-pages/:id/sla.csv", async (c) => {
+    const page = await sp.get(idOf(c, "id", "status page"));
+    const report = await rt.sla.forMonitors(await sp.monitorIds(page.id), {
+      months: monthsParam(c),
+    });
+    return csvResponse(c, report, page.title);
+  });
 
   app.get("/status-pages/:id", async (c) => {
     const page = await sp.get(idOf(c, "id", "status page"));

@@ -574,3 +574,39 @@ Deno.test("API: status page CRUD, logo, incidents and updates with a bearer toke
   assert.equal((await call("DELETE", `/api/v1/status-pages/${id}`)).status, 204);
   assert.equal((await call("GET", `/api/v1/status-pages/${id}`)).status, 404);
 });
+
+Deno.test("SLA of a status page: every monitor it shows, as JSON and CSV (API) and as a dashboard download", async () => {
+  await using f = await webFixture({ probe });
+  const { db, web, hidden, page } = await seed(f.rt);
+  const { token } = await f.rt.accounts.createToken("tests");
+  const call = apiClient(f.app, token);
+
+  const r = await call("GET", `/api/v1/status-pages/${page.id}/sla?months=2`);
+  assert.equal(r.status, 200);
+  const ids = (r.json.monitors as { id: number }[]).map((m) => m.id).sort();
+  assert.deepEqual(ids, [db.id, web.id].sort(), "the page's monitors, not the unchosen one");
+  assert.ok(!ids.includes(hidden.id));
+  const months = r.json.months as { checks: number; uptime_percent: number }[];
+  assert.equal(months.length, 2);
+  assert.equal(months[1].checks, 2);
+  assert.equal(months[1].uptime_percent, 50, "one of the two checks failed");
+
+  const csv = await call("GET", `/api/v1/status-pages/${page.id}/sla?format=csv`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.res.headers.get("content-type") ?? "", /^text\/csv/);
+  assert.match(
+    csv.res.headers.get("content-disposition") ?? "",
+    /^attachment; filename="sla-Acme-Status-\d{4}-\d{2}\.csv"$/,
+  );
+  assert.equal((await call("GET", `/api/v1/status-pages/${page.id}/sla?format=xml`)).status, 400);
+  assert.equal((await call("GET", "/api/v1/status-pages/999/sla")).status, 404);
+
+  const c = await f.login();
+  const admin = await c.get(`/status-pages/${page.id}`);
+  assert.match(admin.text, new RegExp(`href="/status-pages/${page.id}/sla.csv"`));
+  const download = await c.get(`/status-pages/${page.id}/sla.csv`);
+  assert.equal(download.res.status, 200);
+  assert.match(download.text, /^month,monitors,uptime_percent/);
+  const anon = await f.anonymous().get(`/status-pages/${page.id}/sla.csv`);
+  assert.equal(anon.res.status, 303, "the download needs a session");
+});
