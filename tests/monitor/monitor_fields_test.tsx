@@ -107,6 +107,7 @@ function sampleHttp(): Monitor {
     degradedMs: 800,
     degradedChecks: 5,
     certExpiryDays: [21, 3],
+    tags: ["eu-west", "prod"],
     createdAt: 5,
     updatedAt: 6,
   });

@@ -67,6 +67,7 @@ Deno.test("validateMonitor() applies the documented defaults", () => {
     degradedMs: null,
     degradedChecks: 3,
     certExpiryDays: [30, 14, 7, 1],
+    tags: [],
   });
 });
 

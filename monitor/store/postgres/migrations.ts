@@ -271,6 +271,14 @@ CREATE TABLE push_state (
 );
 `,
   },
+  {
+    version: 7,
+    name: "monitor tags",
+    sql: `
+-- Labels for filtering the overview: a JSON array of distinct lower-case strings.
+ALTER TABLE monitors ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+`,
+  },
 ];
 
 /** The table recording which migrations ran (in the store's schema). */

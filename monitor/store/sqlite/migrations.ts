@@ -592,6 +592,14 @@ CREATE TABLE push_state (
 ) STRICT;
 `,
   },
+  {
+    version: 11,
+    name: "monitor tags",
+    sql: `
+-- Labels for filtering the overview: a JSON array of distinct lower-case strings.
+ALTER TABLE monitors ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+`,
+  },
 ];
 
 const userVersion = (db: DatabaseSync) =>
