@@ -1,8 +1,11 @@
 /**
- * Server time to render the dashboard with 1,000 monitors and 30 days of history
- * (200 websites × 4 internal apps; hourly + daily rollups; 30 recent checks each).
+ * Server time to render the dashboard with 2,000 monitors and 90 days of history
+ * (400 websites × 4 internal apps; hourly + daily rollups; 30 recent checks each).
  *
- *   deno run -A bench/render.ts [monitors=1000] [runs=30]
+ *   deno task bench:render [monitors=2000] [runs=30] [days=90] [keep-dir]
+ *
+ * With a `keep-dir`, the seeded database is kept there and reused by the next run with the same
+ * folder (seeding 2,000 monitors with 90 days takes minutes).
  */
 import { loadConfig } from "../monitor/config.ts";
 import { setLogLevel } from "../monitor/log.ts";
@@ -11,12 +14,17 @@ import { Sessions } from "../monitor/auth/sessions.ts";
 import { createApp } from "../routes/app.ts";
 import { rng, seedChecks, seedRollups, sqliteOf } from "./_seed.ts";
 
-const MONITORS = Number(Deno.args[0] ?? 1000);
+const MONITORS = Number(Deno.args[0] ?? 2000);
 const RUNS = Number(Deno.args[1] ?? 30);
+const DAYS = Number(Deno.args[2] ?? 90);
 const APPS_PER_SITE = 4;
 
 setLogLevel("error");
-const dir = await Deno.makeTempDir({ prefix: "shc-render-" });
+const KEEP = Deno.args[3];
+const dir = KEEP ?? await Deno.makeTempDir({ prefix: "shc-render-" });
+if (KEEP) await Deno.mkdir(KEEP, { recursive: true });
+const reuse = KEEP !== undefined &&
+  await Deno.stat(`${KEEP}/bench.db`).then(() => true, () => false);
 const rt = await createRuntime(
   loadConfig({ DATABASE_PATH: `${dir}/bench.db`, LOG_LEVEL: "error" }),
   { cron: false },
@@ -28,9 +36,9 @@ const db = sqliteOf(rt);
 const t0 = performance.now();
 const now = Date.now();
 const random = rng(7);
-const ids: number[] = [];
+const ids: number[] = reuse ? (await rt.store.monitors.list()).map((m) => m.id) : [];
 let parent: number | null = null;
-for (let i = 0; i < MONITORS; i++) {
+for (let i = 0; i < (reuse ? 0 : MONITORS); i++) {
   const site = i % (APPS_PER_SITE + 1) === 0;
   const m = await rt.service.create({
     name: site ? `Website ${i}` : `App ${i}`,
@@ -41,9 +49,9 @@ for (let i = 0; i < MONITORS; i++) {
   if (site) parent = m.id;
   ids.push(m.id);
 }
-for (const id of ids) {
+for (const id of reuse ? [] : ids) {
   const profile = { latencyMs: 50 + random() * 300, failRate: random() < 0.1 ? 0.02 : 0.001 };
-  seedRollups(db, id, { now, days: 30, intervalS: 60, profile, random });
+  seedRollups(db, id, { now, days: DAYS, intervalS: 60, profile, random });
   seedChecks(db, id, {
     now,
     n: 30,
@@ -61,7 +69,9 @@ console.log(
 );
 
 // --- measure ----------------------------------------------------------------------------------
-const user = await rt.accounts.createUser({ username: "bench", password: "render-timing-2025" });
+const user = reuse
+  ? (await rt.store.users.findByName("bench"))!
+  : await rt.accounts.createUser({ username: "bench", password: "render-timing-2025" });
 const { token } = await new Sessions(rt.store, { ttlHours: 1 }).create(user.id, user.username);
 const headers = { Cookie: `shc_session=${token}` };
 
@@ -118,4 +128,4 @@ await measure("GET /monitors/:id?range=30d", `/monitors/${ids[0]}?range=30d`);
 await measure("GET /monitors/:id?range=1h (raw checks)", `/monitors/${ids[0]}?range=1h`);
 
 await rt.stop();
-await Deno.remove(dir, { recursive: true });
+if (!KEEP) await Deno.remove(dir, { recursive: true });

@@ -13,6 +13,8 @@ export interface MonitorRowProps {
   now: number;
   /** Marks the element for an out-of-band swap (in poll responses). */
   oob?: boolean;
+  /** Shown only as the website of matching apps (it does not match the filters itself). */
+  context?: boolean;
 }
 
 /** The last check's outcome: the raw status code, or the error with its message as a tooltip. */
@@ -31,14 +33,14 @@ function Result({ row }: { row: OverviewRow }) {
 }
 
 /** A monitor row. */
-export function MonitorRow({ row, now, oob }: MonitorRowProps) {
+export function MonitorRow({ row, now, oob, context }: MonitorRowProps) {
   const m = row.monitor;
   const c = row.lastCheck;
   const app = m.parentId !== null;
   return (
     <div
       id={rowId(m.id)}
-      class={`row row-${row.status}${app ? " row-app" : ""}`}
+      class={`row row-${row.status}${app ? " row-app" : ""}${context ? " row-context" : ""}`}
       hx-swap-oob={oob ? "true" : undefined}
     >
       <div class="row-id">

@@ -5,6 +5,7 @@
 import type { Check, Monitor, MonitorState, MonitorStatus } from "./types.ts";
 import type { MonitorService } from "./service.ts";
 import { displayStatus } from "./state.ts";
+import { foldsAny, followsStatus, isFiltered, type OverviewQuery } from "./overview_view.ts";
 import {
   initialState,
   type OverviewStamp,
@@ -50,18 +51,56 @@ export interface Overview {
 /** What changed since a client's version. */
 export type OverviewChange =
   | { kind: "none" }
-  | { kind: "rows"; version: string; counts: StatusCounts; rows: OverviewRow[] }
+  | {
+    kind: "rows";
+    version: string;
+    counts: StatusCounts;
+    /** The rows checked since the client's version. */
+    rows: OverviewRow[];
+    /**
+     * When the client's view filters or folds websites: the whole groups of those rows, so the
+     * view can tell which rows are on the client's page and re-count folded websites.
+     */
+    groups: OverviewGroup[] | null;
+  }
   | { kind: "full"; overview: Overview };
 
 const NO_UPTIME = { h24: null, d7: null, d30: null };
 
-function encode(s: OverviewStamp): string {
-  return `${s.maxCheckId}-${s.monitorCount}-${s.maxUpdatedAt}`;
+/** A version: the change stamp plus the status digest taken with it. */
+interface Version extends OverviewStamp {
+  digest: number;
 }
 
-function decode(v: string): OverviewStamp | null {
-  const m = /^(\d{1,15})-(\d{1,9})-(\d{1,15})$/.exec(v);
-  return m ? { maxCheckId: +m[1], monitorCount: +m[2], maxUpdatedAt: +m[3] } : null;
+function encode(s: Version): string {
+  return `${s.maxCheckId}-${s.monitorCount}-${s.maxUpdatedAt}-${s.digest}`;
+}
+
+function decode(v: string): Version | null {
+  const m = /^(\d{1,15})-(\d{1,9})-(\d{1,15})-(\d{1,10})$/.exec(v);
+  return m ? { maxCheckId: +m[1], monitorCount: +m[2], maxUpdatedAt: +m[3], digest: +m[4] } : null;
+}
+
+/**
+ * Groups rows: websites in the rows' order, each followed by its internal apps in theirs (an
+ * app whose website is not among the rows stands alone).
+ */
+function groupRows(rows: OverviewRow[]): OverviewGroup[] {
+  const groups: OverviewGroup[] = [];
+  const byId = new Map<number, OverviewGroup>();
+  for (const row of rows) {
+    if (row.monitor.parentId !== null) continue;
+    const group = { website: row, apps: [] };
+    groups.push(group);
+    byId.set(row.monitor.id, group);
+  }
+  for (const row of rows) {
+    if (row.monitor.parentId === null) continue;
+    const parent = byId.get(row.monitor.parentId);
+    if (parent) parent.apps.push(row);
+    else groups.push({ website: row, apps: [] });
+  }
+  return groups;
 }
 
 /** Builds overview data from the store. */
@@ -74,9 +113,14 @@ export class OverviewReader {
     this.#now = opts.now ?? Date.now;
   }
 
-  /** The current version stamp (changes with every check, create, edit, pause or delete). */
+  /** The current version (changes with every check, create, edit, pause or delete). */
   async version(): Promise<string> {
-    return encode(await this.#service.store.dashboard.overviewStamp());
+    const dashboard = this.#service.store.dashboard;
+    const [stamp, summary] = await Promise.all([
+      dashboard.overviewStamp(),
+      dashboard.statusSummary(),
+    ]);
+    return encode({ ...stamp, digest: summary.digest });
   }
 
   /** Websites (monitors without a parent) as parent choices for forms, in list order. */
@@ -94,25 +138,16 @@ export class OverviewReader {
     // costs the client one redundant refresh, never a missed one.
     const version = await this.version();
     const rows = await this.#rows();
-    const groups: OverviewGroup[] = [];
-    const byId = new Map<number, OverviewGroup>();
-    for (const row of rows) {
-      const parent = row.monitor.parentId === null ? undefined : byId.get(row.monitor.parentId);
-      if (parent) parent.apps.push(row);
-      else {
-        const group = { website: row, apps: [] };
-        groups.push(group);
-        byId.set(row.monitor.id, group);
-      }
-    }
-    return { version, counts: countStatuses(rows), groups };
+    return { version, counts: countStatuses(rows), groups: groupRows(rows) };
   }
 
   /**
-   * What changed since `since` (a version from an earlier answer): nothing, some rows, or the
-   * whole list when monitors were added, edited or removed (or `since` is unreadable).
+   * What changed since `since` (a version from an earlier answer) for a client showing `query`:
+   * nothing, some rows, or the whole list when monitors were added, edited or removed, when a
+   * status changed while the view is ordered or filtered by status, or when `since` is
+   * unreadable.
    */
-  async changes(since: string): Promise<OverviewChange> {
+  async changes(since: string, query?: OverviewQuery): Promise<OverviewChange> {
     const dashboard = this.#service.store.dashboard;
     const now = await dashboard.overviewStamp();
     const old = decode(since);
@@ -128,8 +163,40 @@ export class OverviewReader {
     if (ids.length > Math.max(10, now.monitorCount / 3)) {
       return { kind: "full", overview: await this.overview() };
     }
-    const [rows, counts] = await Promise.all([this.#rows(ids), dashboard.statusCounts()]);
-    return { kind: "rows", version: encode(now), counts, rows };
+    const summary = await dashboard.statusSummary();
+    if (query && followsStatus(query) && summary.digest !== old.digest) {
+      return { kind: "full", overview: await this.overview() };
+    }
+    const version = encode({ ...now, digest: summary.digest });
+    const folds = query && (isFiltered(query) || foldsAny(query));
+    if (!folds) {
+      return {
+        kind: "rows",
+        version,
+        counts: summary.counts,
+        rows: await this.#rows(ids),
+        groups: null,
+      };
+    }
+    // Which rows the client's page shows depends on their websites' other apps: read the
+    // whole groups of the changed rows.
+    const store = this.#service.store;
+    const changed = (await Promise.all(ids.map((id) => store.monitors.get(id))))
+      .filter((m) => m !== null);
+    const websites = [...new Set(changed.map((m) => m.parentId ?? m.id))];
+    const members = new Set(websites);
+    for (const apps of await Promise.all(websites.map((w) => store.monitors.childIds(w)))) {
+      for (const a of apps) members.add(a);
+    }
+    const all = await this.#rows([...members].sort((a, b) => a - b));
+    const wanted = new Set(ids);
+    return {
+      kind: "rows",
+      version,
+      counts: summary.counts,
+      rows: all.filter((r) => wanted.has(r.monitor.id)),
+      groups: groupRows(all),
+    };
   }
 
   /** Rows for `ids`, or for every monitor when undefined. */

@@ -33,6 +33,7 @@ import type {
   ReminderIncident,
   Rollup,
   SessionRow,
+  StatusSummary,
   StoredCertificate,
   UptimeCounts,
   UptimeWindows,
@@ -131,6 +132,8 @@ export interface DashboardRepo {
   detailStamp(monitorId: number): Promise<string>;
   uptimeWindows(now: number, ids?: number[]): Promise<Map<number, UptimeWindows>>;
   statusCounts(): Promise<Record<"up" | "degraded" | "down" | "pending" | "paused", number>>;
+  /** The counts plus a digest that changes when any monitor's displayed status does. */
+  statusSummary(): Promise<StatusSummary>;
 }
 
 /** The alerts outbox: one row per (incident, kind, seq, channel, target). */

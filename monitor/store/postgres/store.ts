@@ -122,6 +122,7 @@ function repositories(q: Q, hooks: RepoHooks): Repositories {
       detailStamp: (id) => read(() => dashboard.detailStamp(q, id)),
       uptimeWindows: (now, ids) => read(() => dashboard.uptimeWindows(q, now, ids)),
       statusCounts: () => read(() => dashboard.statusCounts(q)),
+      statusSummary: () => read(() => dashboard.statusSummary(q)),
     },
     outbox: {
       insert: (a) => w(() => outbox.insertAlert(q, a)),

@@ -3,7 +3,12 @@ import type { Check } from "../../types.ts";
 import type { Db } from "./db.ts";
 import { toCheck } from "../rows.ts";
 import { stmt } from "./statements.ts";
-import type { OverviewStamp, UptimeWindows } from "../records.ts";
+import {
+  type OverviewStamp,
+  statusDigest,
+  type StatusSummary,
+  type UptimeWindows,
+} from "../records.ts";
 
 type Row = Record<string, unknown>;
 
@@ -112,18 +117,25 @@ export function uptimeWindows(db: Db, now: number, ids?: number[]): Map<number, 
 }
 
 /** Monitor counts by displayed status (paused = inactive; no state row yet = pending). */
-export function statusCounts(
-  db: Db,
-): Record<"up" | "degraded" | "down" | "pending" | "paused", number> {
+export function statusCounts(db: Db): StatusSummary["counts"] {
+  return statusSummary(db).counts;
+}
+
+/** Counts by displayed status and the digest of who has which (see `StatusSummary`). */
+export function statusSummary(db: Db): StatusSummary {
   const counts = { up: 0, degraded: 0, down: 0, pending: 0, paused: 0 };
+  const sums: Record<string, number> = {};
   const rows = stmt(
     db,
     `SELECT CASE WHEN m.active = 0 THEN 'paused'
          WHEN s.state = 'up' AND s.degraded_incident_id IS NOT NULL THEN 'degraded'
          ELSE coalesce(s.state, 'pending') END AS status,
-       count(*) AS n
+       count(*) AS n, sum(((m.id % 65521) * 40503) % 65521) AS h
      FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id GROUP BY 1`,
   ).all() as Row[];
-  for (const r of rows) counts[r.status as keyof typeof counts] = r.n as number;
-  return counts;
+  for (const r of rows) {
+    counts[r.status as keyof typeof counts] = r.n as number;
+    sums[r.status as string] = r.h as number;
+  }
+  return { counts, digest: statusDigest(sums) };
 }

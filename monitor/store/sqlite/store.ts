@@ -111,6 +111,7 @@ function repositories(
       detailStamp: (id) => read(() => dashboard.detailStamp(db, id)),
       uptimeWindows: (now, ids) => read(() => dashboard.uptimeWindows(db, now, ids)),
       statusCounts: () => read(() => dashboard.statusCounts(db)),
+      statusSummary: () => read(() => dashboard.statusSummary(db)),
     },
     outbox: {
       insert: (a) => w(() => outbox.insertAlert(db, a)),
