@@ -12,7 +12,13 @@ import postgres from "postgres";
 import type { Monitor, ProbeResult } from "../../monitor/types.ts";
 import { type Repositories, type Store, StoreConflictError } from "../../monitor/store/store.ts";
 import { StorageError } from "../../monitor/store/health.ts";
-import { initialState, type MonitorFields, type NewAlert } from "../../monitor/store/records.ts";
+import {
+  initialState,
+  type MonitorFields,
+  type NewAlert,
+  statusDigest,
+  statusIdHash,
+} from "../../monitor/store/records.ts";
 import { openSqliteStore, type SqliteStore } from "../../monitor/store/sqlite/store.ts";
 import { SERVICE_BUSY_TIMEOUT_MS } from "../../monitor/store/sqlite/db.ts";
 import { openPostgresStore, type PostgresStore } from "../../monitor/store/postgres/store.ts";
@@ -982,6 +988,47 @@ contract("dashboard: statusCounts (inactive = paused, no state = pending)", asyn
     pending: 2,
     paused: 1,
   });
+});
+
+contract(
+  "dashboard: statusSummary counts like statusCounts and its digest follows each status",
+  async ({ store }) => {
+    const empty = await store.dashboard.statusSummary();
+    assert.deepEqual(empty.counts, await store.dashboard.statusCounts());
+    const ids = [];
+    for (const n of ["a", "b", "c"]) ids.push((await store.monitors.insert(fields(n), 1)).id);
+    await store.states.save(fakeState(ids[0], { state: "up" }));
+    await store.states.save(fakeState(ids[1], { state: "up" }));
+    const first = await store.dashboard.statusSummary();
+    assert.deepEqual(first.counts, { up: 2, degraded: 0, down: 0, pending: 1, paused: 0 });
+    // The same digest the overview computes from its rows (monitor/store/records.ts).
+    assert.equal(
+      first.digest,
+      statusDigest({
+        up: statusIdHash(ids[0]) + statusIdHash(ids[1]),
+        pending: statusIdHash(ids[2]),
+      }),
+    );
+    // One up, another down, then back: counts alone could not tell the swap apart.
+    await store.states.save(fakeState(ids[0], { state: "down" }));
+    await store.states.save(fakeState(ids[2], { state: "up" }));
+    const swapped = await store.dashboard.statusSummary();
+    assert.notEqual(swapped.digest, first.digest);
+    await store.states.save(fakeState(ids[2], { state: "up", degradedIncidentId: 77 }));
+    const degraded = await store.dashboard.statusSummary();
+    assert.equal(degraded.counts.degraded, 1);
+    assert.notEqual(degraded.digest, swapped.digest);
+    await store.states.save(fakeState(ids[2], { state: "up", degradedIncidentId: null }));
+    assert.equal((await store.dashboard.statusSummary()).digest, swapped.digest, "a pure function");
+  },
+);
+
+contract("monitors: tags round-trip as a list", async ({ store }) => {
+  const m = await store.monitors.insert(fields("Shop", { tags: ["eu-west", "prod"] }), 1);
+  assert.deepEqual((await store.monitors.get(m.id))!.tags, ["eu-west", "prod"]);
+  await store.monitors.update(m.id, fields("Shop", { tags: [] }), 2);
+  assert.deepEqual((await store.monitors.get(m.id))!.tags, []);
+  assert.deepEqual((await store.monitors.list()).map((x) => x.tags), [[]]);
 });
 
 // ---------------------------------------------------------------------------------------------
