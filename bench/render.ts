@@ -12,6 +12,7 @@ import { setLogLevel } from "../monitor/log.ts";
 import { createRuntime } from "../runtime.ts";
 import { Sessions } from "../monitor/auth/sessions.ts";
 import { createApp } from "../routes/app.ts";
+import { OverviewReader } from "../monitor/overview.ts";
 import { rng, seedChecks, seedRollups, sqliteOf } from "./_seed.ts";
 
 const MONITORS = Number(Deno.args[0] ?? 2000);
@@ -75,10 +76,16 @@ const user = reuse
 const { token } = await new Sessions(rt.store, { ttlHours: 1 }).create(user.id, user.username);
 const headers = { Cookie: `shc_session=${token}` };
 
-async function measure(label: string, path: string | (() => string), extra = {}) {
+async function measure(
+  label: string,
+  path: string | (() => string),
+  extra = {},
+  before?: () => Promise<void>,
+) {
   const times: number[] = [];
   let bytes = 0, status = 0;
   for (let i = 0; i < RUNS + 3; i++) {
+    await before?.();
     const url = typeof path === "string" ? path : path();
     const start = performance.now();
     const res = await app.request(url, { headers: { ...headers, ...extra } });
@@ -98,30 +105,63 @@ async function measure(label: string, path: string | (() => string), extra = {})
 }
 
 const overviewHtml = await (await app.request("/", { headers })).text();
+console.log(
+  `full overview: ${overviewHtml.length.toLocaleString("en")} bytes, ${
+    Math.round(overviewHtml.length / MONITORS)
+  } per monitor`,
+);
 const version = /\/partials\/overview\?v=([\d-]+)/.exec(overviewHtml)![1];
 const hx = { "HX-Request": "true" };
+const region = { "HX-Request": "true", "HX-Target": "overview-results" };
+const reader = new OverviewReader(rt.service);
 
+// The read model alone (queries and grouping, no HTML), for comparison with the page.
+{
+  const times: number[] = [];
+  for (let i = 0; i < RUNS + 3; i++) {
+    const start = performance.now();
+    await reader.overview();
+    if (i >= 3) times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  console.log(
+    `${"overview read model (no HTML)".padEnd(49)} p50 ${
+      times[Math.floor(times.length / 2)].toFixed(1).padStart(6)
+    } ms  p95 ${times[Math.floor(times.length * 0.95)].toFixed(1).padStart(6)} ms`,
+  );
+}
 await measure("GET / (full overview page)", "/");
+await measure("GET /?q=app+1 (search, htmx region)", "/?q=app+1", region);
+await measure("GET /?status=down (Down tile, htmx region)", "/?status=down", region);
+await measure("GET /?collapse=all (websites folded)", "/?collapse=all");
 await measure("GET / (gzip, as browsers ask)", "/", { "Accept-Encoding": "gzip" });
 await measure("GET /partials/overview (nothing changed)", `/partials/overview?v=${version}`, hx);
 
 // Five monitors get a new check between polls: the partial carries five rows.
+// The version is taken before the new checks, as a page polling since then would hold it.
 let round = 0;
-await measure("GET /partials/overview (5 rows changed)", () => {
-  const base = rows("SELECT coalesce(max(id), 0) AS n FROM checks");
-  const v = `${base}-${version.split("-").slice(1).join("-")}`;
-  round++;
-  for (let k = 0; k < 5; k++) {
-    seedChecks(db, ids[(round * 5 + k) % ids.length], {
-      now: now + round * 1000,
-      n: 1,
-      intervalS: 60,
-      profile: { latencyMs: 100, failRate: 0 },
-      random,
-    });
-  }
-  return `/partials/overview?v=${v}`;
-}, hx);
+let current = await reader.version();
+await measure(
+  "GET /partials/overview (5 rows changed)",
+  () => {
+    const v = current;
+    round++;
+    for (let k = 0; k < 5; k++) {
+      seedChecks(db, ids[(round * 5 + k) % ids.length], {
+        now: now + round * 1000,
+        n: 1,
+        intervalS: 60,
+        profile: { latencyMs: 100, failRate: 0 },
+        random,
+      });
+    }
+    return `/partials/overview?v=${v}`;
+  },
+  hx,
+  async () => {
+    current = await reader.version();
+  },
+);
 await measure("GET /partials/overview (whole list)", "/partials/overview?v=stale", hx);
 await measure("GET /monitors/:id (24 h chart)", `/monitors/${ids[0]}`);
 await measure("GET /monitors/:id?range=30d", `/monitors/${ids[0]}?range=30d`);

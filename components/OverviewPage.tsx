@@ -28,10 +28,13 @@ export const RESULTS_ID = "overview-results";
 /** The controls form's id; the view's hidden state fields belong to it from the results. */
 const FORM_ID = "overview-controls";
 
-/** htmx attributes of a link that re-draws the results in place. */
+/** htmx attributes of a link that re-draws the results in place (see `targetAttrs`). */
 function swapAttrs(href: string) {
-  return { "hx-get": href, "hx-target": `#${RESULTS_ID}`, "hx-swap": "outerHTML" };
+  return { "hx-get": href };
 }
+
+/** Where the links inside inherit their swap from: the results region, replaced whole. */
+const targetAttrs = { "hx-target": `#${RESULTS_ID}`, "hx-swap": "outerHTML" };
 
 /** Counts by status (region `#summary`); each tile filters the list to its status. */
 export function SummaryBar(props: { counts: StatusCounts; query: OverviewQuery; oob?: boolean }) {
@@ -41,6 +44,7 @@ export function SummaryBar(props: { counts: StatusCounts; query: OverviewQuery; 
       id="summary"
       class="summary"
       aria-label="Monitors by status"
+      {...targetAttrs}
       hx-swap-oob={props.oob ? "true" : undefined}
     >
       {ORDER.map((s) => {
@@ -110,7 +114,7 @@ export function OverviewControls(props: { query: OverviewQuery; tags: string[] }
         <span>Tag</span>
         <select name="tag" class="ov-select">
           <option value="" selected={query.tag === null}>All tags</option>
-          {tags.map((t) => <option value={t} selected={query.tag === t}>{t}</option>)}
+          {tags.map((t) => <option key={t} value={t} selected={query.tag === t}>{t}</option>)}
           {query.tag !== null && !tags.includes(query.tag) && (
             <option value={query.tag} selected>{query.tag}</option>
           )}
@@ -228,7 +232,7 @@ export function FoldToggle(props: { group: ViewGroup; query: OverviewQuery; oob?
 function GroupSection(props: { group: ViewGroup; query: OverviewQuery; now: number }) {
   const { group: g, query, now } = props;
   return (
-    <section class="group" aria-label={g.website.monitor.name}>
+    <section class="group">
       <MonitorRow row={g.website} now={now} context={!g.websiteMatches} />
       {g.appTotal > 0 && <FoldToggle group={g} query={query} />}
       {g.apps.length > 0 && (
@@ -270,7 +274,12 @@ export function MonitorList(props: { view: OverviewView; now: number; oob?: bool
   const allFolded = query.collapse === "all" && query.open.length === 0;
   const foldAll = overviewHref({ ...query, collapse: allFolded ? [] : "all", open: [] });
   return (
-    <div id="monitor-list" class="monitor-list" hx-swap-oob={props.oob ? "true" : undefined}>
+    <div
+      id="monitor-list"
+      class="monitor-list"
+      {...targetAttrs}
+      hx-swap-oob={props.oob ? "true" : undefined}
+    >
       <ViewNote view={view} />
       {view.total === 0
         ? (
@@ -297,7 +306,9 @@ export function MonitorList(props: { view: OverviewView; now: number; oob?: bool
                 </a>
               )}
             </div>
-            {groups.map((g) => <GroupSection group={g} query={query} now={props.now} />)}
+            {groups.map((g) => (
+              <GroupSection key={g.website.monitor.id} group={g} query={query} now={props.now} />
+            ))}
           </>
         )}
     </div>
@@ -357,7 +368,9 @@ export function OverviewRowsUpdate(
       {props.rows.map((r) => (
         <MonitorRow key={r.row.monitor.id} row={r.row} context={r.context} now={props.now} oob />
       ))}
-      {props.folded.map((g) => <FoldToggle group={g} query={props.query} oob />)}
+      {props.folded.map((g) => (
+        <FoldToggle key={g.website.monitor.id} group={g} query={props.query} oob />
+      ))}
     </>
   );
 }

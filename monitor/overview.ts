@@ -26,8 +26,11 @@ export interface OverviewRow {
   status: MonitorStatus;
   lastCheck: Check | null;
   uptime: UptimeWindows;
-  /** Newest `HEARTBEATS` checks, oldest first. */
-  beats: Check[];
+  /**
+   * Newest `HEARTBEATS` checks as letters, oldest first: "u" up, "s" slow (up, slower than the
+   * monitor's DEGRADED threshold), "d" failed.
+   */
+  beats: string;
   /** The TLS certificate of an https monitor, when one was read. */
   certificate: StoredCertificate | null;
 }
@@ -230,21 +233,21 @@ export class OverviewReader {
         monitors = monitors.filter((m) => wanted.has(m.id));
       }
     }
-    const [beats, uptime] = await Promise.all([
-      store.dashboard.recentChecksByMonitor(HEARTBEATS, ids),
+    const [beats, last, uptime] = await Promise.all([
+      store.dashboard.recentBeats(HEARTBEATS, ids),
+      store.dashboard.recentChecksByMonitor(1, ids),
       store.dashboard.uptimeWindows(now, ids),
     ]);
     return monitors.map((monitor) => {
       // Never checked: pending since it was created, not since this request.
       const state = states.get(monitor.id) ?? initialState(monitor.id, monitor.createdAt);
-      const strip = beats.get(monitor.id) ?? [];
       return {
         monitor,
         state,
         status: displayStatus(monitor, state),
-        lastCheck: strip.at(-1) ?? null,
+        lastCheck: last.get(monitor.id)?.[0] ?? null,
         uptime: uptime.get(monitor.id) ?? NO_UPTIME,
-        beats: strip,
+        beats: beats.get(monitor.id) ?? "",
         certificate: certificates.get(monitor.id) ?? null,
       };
     });

@@ -124,6 +124,12 @@ export interface RollupRepo {
 export interface DashboardRepo {
   /** The newest `n` checks of every monitor (or of `ids`), oldest first within each monitor. */
   recentChecksByMonitor(n: number, ids?: number[]): Promise<Map<number, Check[]>>;
+  /**
+   * The newest `n` checks of every monitor (or of `ids`) as letters, oldest first: "u" up, "s"
+   * slow (up, slower than the monitor's `degradedMs`), "d" failed. Monitors without checks are
+   * absent.
+   */
+  recentBeats(n: number, ids?: number[]): Promise<Map<number, string>>;
   overviewStamp(): Promise<OverviewStamp>;
   monitorsCheckedAfter(since: number): Promise<number[]>;
   /** Checks since `from`, oldest first, at most `limit`. */

@@ -36,7 +36,7 @@ function row(
     status,
     lastCheck: check,
     uptime: { h24: extra.h24 ?? null, d7: null, d30: null },
-    beats: check ? [check] : [],
+    beats: check ? (check.ok ? "u" : "d") : "",
     certificate: null,
   };
 }

@@ -34,6 +34,28 @@ export async function recentChecksByMonitor(
   return out;
 }
 
+/**
+ * The heartbeat strip of every monitor (or of `ids`), as the SQLite engine returns it: one
+ * letter per newest check, oldest first ("u" up, "s" slow, "d" failed).
+ */
+export async function recentBeats(
+  q: Q,
+  n: number,
+  ids?: number[],
+): Promise<Map<number, string>> {
+  const rows = await q`SELECT m.id, b.beats FROM monitors m CROSS JOIN LATERAL (
+      SELECT string_agg(k, '' ORDER BY t, i) AS beats FROM (
+        SELECT CASE WHEN NOT c.ok THEN 'd'
+            WHEN m.degraded_ms IS NOT NULL AND c.latency_ms > m.degraded_ms THEN 's'
+            ELSE 'u' END AS k, c.checked_at AS t, c.id AS i
+        FROM checks c WHERE c.monitor_id = m.id
+        ORDER BY c.checked_at DESC, c.id DESC LIMIT ${n}) x) b
+    ${ids ? q`WHERE m.id = ANY(${q.array(ids)}::bigint[])` : q``}`;
+  const out = new Map<number, string>();
+  for (const r of rows) if (typeof r.beats === "string") out.set(r.id as number, r.beats);
+  return out;
+}
+
 /** The overview's change stamp: two index lookups and a count over the monitors table. */
 export async function overviewStamp(q: Q): Promise<OverviewStamp> {
   const [r] = await q`SELECT (SELECT coalesce(max(id), 0) FROM checks) AS c, count(*) AS n,

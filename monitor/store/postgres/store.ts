@@ -116,6 +116,7 @@ function repositories(q: Q, hooks: RepoHooks): Repositories {
     },
     dashboard: {
       recentChecksByMonitor: (n, ids) => read(() => dashboard.recentChecksByMonitor(q, n, ids)),
+      recentBeats: (n, ids) => read(() => dashboard.recentBeats(q, n, ids)),
       overviewStamp: () => read(() => dashboard.overviewStamp(q)),
       monitorsCheckedAfter: (since) => read(() => dashboard.monitorsCheckedAfter(q, since)),
       checksSince: (id, from, limit) => read(() => dashboard.checksSince(q, id, from, limit)),

@@ -105,6 +105,7 @@ function repositories(
     },
     dashboard: {
       recentChecksByMonitor: (n, ids) => read(() => dashboard.recentChecksByMonitor(db, n, ids)),
+      recentBeats: (n, ids) => read(() => dashboard.recentBeats(db, n, ids)),
       overviewStamp: () => read(() => dashboard.overviewStamp(db)),
       monitorsCheckedAfter: (since) => read(() => dashboard.monitorsCheckedAfter(db, since)),
       checksSince: (id, from, limit) => read(() => dashboard.checksSince(db, id, from, limit)),
