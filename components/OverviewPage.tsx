@@ -114,7 +114,10 @@ export function OverviewControls(props: { query: OverviewQuery; tags: string[] }
         <span>Tag</span>
         <select name="tag" class="ov-select">
           <option value="" selected={query.tag === null}>All tags</option>
-          {tags.map((t) => <option key={t} value={t} selected={query.tag === t}>{t}</option>)}
+          {tags.map((t) => {
+            // No `key`: on an intrinsic element Hono would print it as an attribute.
+            return <option value={t} selected={query.tag === t}>{t}</option>;
+          })}
           {query.tag !== null && !tags.includes(query.tag) && (
             <option value={query.tag} selected>{query.tag}</option>
           )}

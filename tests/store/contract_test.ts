@@ -885,6 +885,23 @@ contract(
   },
 );
 
+contract(
+  "dashboard: recentBeats gives each monitor's newest n as letters, oldest first, slow by its threshold",
+  async ({ store }) => {
+    const ids = await dashboardFixture(store);
+    await store.monitors.update(ids[1], fields("m2", { degradedMs: 102 }), 5000);
+    const all = await store.dashboard.recentBeats(30);
+    assert.deepEqual([...all.keys()].sort((a, b) => a - b), [ids[0], ids[1]], "m3 has no checks");
+    // t = 10..39, failed where t % 7 == 0 (14, 21, 28, 35).
+    const expected = [...Array(30).keys()].map((i) => ((i + 10) % 7 === 0 ? "d" : "u")).join("");
+    assert.equal(all.get(ids[0]), expected);
+    assert.equal(all.get(ids[1]), "uuuss", "103 and 104 ms are above 102 ms");
+    const some = await store.dashboard.recentBeats(3, [ids[1], ids[2]]);
+    assert.deepEqual([...some.entries()], [[ids[1], "uss"]]);
+    assert.equal((await store.dashboard.recentBeats(3, [])).size, 0);
+  },
+);
+
 contract("dashboard: overviewStamp, monitorsCheckedAfter, checksSince", async ({ store }) => {
   const empty = await store.dashboard.overviewStamp();
   assert.deepEqual(empty, { maxCheckId: 0, monitorCount: 0, maxUpdatedAt: 0 });
