@@ -302,12 +302,12 @@ export function MonitorList(props: { view: OverviewView; now: number; oob?: bool
         : (
           <>
             <div class="list-tools">
-              <ListHead />
               {hasApps && (
                 <a class="fold-all" href={foldAll} {...swapAttrs(foldAll)}>
                   {allFolded ? "Show all internal apps" : "Hide all internal apps"}
                 </a>
               )}
+              <ListHead />
             </div>
             {groups.map((g) => (
               <GroupSection key={g.website.monitor.id} group={g} query={query} now={props.now} />
