@@ -79,6 +79,11 @@ const SORT_LABELS: Record<OverviewSort, string> = {
   uptime: "Uptime 24 h (lowest first)",
 };
 
+/** A tag choice (a component: Hono would print a `key` on an <option> as an attribute). */
+function TagOption(props: { tag: string; selected: boolean }) {
+  return <option value={props.tag} selected={props.selected}>{props.tag}</option>;
+}
+
 /**
  * Search, tag filter and sort: a GET form. With htmx the list follows as one types (after a
  * short pause) and as a select changes; the button serves browsers without JavaScript.
@@ -114,10 +119,7 @@ export function OverviewControls(props: { query: OverviewQuery; tags: string[] }
         <span>Tag</span>
         <select name="tag" class="ov-select">
           <option value="" selected={query.tag === null}>All tags</option>
-          {tags.map((t) => {
-            // No `key`: on an intrinsic element Hono would print it as an attribute.
-            return <option value={t} selected={query.tag === t}>{t}</option>;
-          })}
+          {tags.map((t) => <TagOption key={t} tag={t} selected={query.tag === t} />)}
           {query.tag !== null && !tags.includes(query.tag) && (
             <option value={query.tag} selected>{query.tag}</option>
           )}
