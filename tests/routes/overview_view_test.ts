@@ -186,3 +186,30 @@ Deno.test("an overview echoing search text or a tag is never gzipped (BREACH); o
     await res.body?.cancel();
   }
 });
+
+Deno.test("a filtered poll with many changed rows reads their websites through one list", async () => {
+  await using f = await webFixture();
+  const apps: number[] = [];
+  for (let s = 0; s < 7; s++) {
+    const site = await f.rt.service.create({ name: `Site ${s}`, url: `https://s${s}.example/` });
+    for (let a = 0; a < 9; a++) {
+      const app = await f.rt.service.create({
+        name: `App ${s}-${a}`,
+        url: `https://a${s}-${a}.internal/`,
+        parent_id: site.id,
+      });
+      apps.push(app.id);
+    }
+  }
+  for (const id of apps) await f.rt.service.checkNow(id);
+  const c = await f.login();
+  const page = (await c.get("/?q=app&sort=name")).text;
+  const poll = /id="overview-poll" hx-get="([^"]+)"/.exec(page)![1].replaceAll("&amp;", "&");
+  // 21 of 70 changed: more than are read one by one, fewer than a whole-list answer.
+  for (const id of apps.slice(0, 21)) await f.rt.service.checkNow(id);
+  const update = await c.get(poll, { htmx: true });
+  assert.doesNotMatch(update.text, /id="monitor-list"/);
+  assert.equal([...update.text.matchAll(/hx-swap-oob="true"><div class="row-id">/g)].length, 21);
+  // The websites are there as context rows, not sent: they did not change.
+  assert.doesNotMatch(update.text, /row-context/);
+});
