@@ -214,6 +214,12 @@ const FORM_FIELDS: Record<MonitorFieldName, FormField> = {
     label: "Slow checks before DEGRADED",
     hint: "In a row, 1 to 100; alerted once as [DEGRADED], then [RECOVERED]",
   },
+  tags: {
+    control: "text",
+    label: "Tags",
+    hint: "Comma-separated labels to filter the overview by, e.g. prod, eu-west, payments",
+    placeholder: "prod, eu-west",
+  },
   cert_expiry_days: {
     control: "text",
     label: "Warn before TLS certificate expiry (days)",
@@ -230,7 +236,7 @@ const SECTIONS = [
   {
     legend: "What to check",
     grid: "grid-2",
-    fields: ["name", "url", "kind", "expected_status", "parent_id"],
+    fields: ["name", "url", "kind", "expected_status", "parent_id", "tags"],
   },
   {
     legend: "HTTP request",

@@ -127,6 +127,11 @@ export function iso(t: number): string {
   return new Date(t).toISOString();
 }
 
+/** `iso()` to the second ("2025-01-01T12:00:00Z"), as the overview's 2,000 rows carry it. */
+export function isoSeconds(t: number): string {
+  return `${iso(Math.floor(t / 1000) * 1000).slice(0, 19)}Z`;
+}
+
 /**
  * The URL when it is safe to render as a link (http or https only), else null. Credentials are
  * dropped so a `user:password@` target never reaches the page.

@@ -255,6 +255,39 @@ export function parseDays(
   return { value: unique };
 }
 
+/** A tag: starts with a letter or digit; then letters, digits and `. _ : / -`. */
+const TAG = /^[\p{L}\p{N}][\p{L}\p{N}._:\/-]*$/u;
+
+/**
+ * Parses tags: a list, or text separated by commas, spaces or lines. Tags are lower-cased,
+ * distinct and sorted. Blank text is the empty list; only a missing value means "not given".
+ *
+ * @example
+ * ```ts
+ * import { parseTags } from "./monitor_fields.ts";
+ * parseTags("Prod, eu-west prod", 40, 20); // { value: ["eu-west", "prod"] }
+ * ```
+ */
+export function parseTags(v: unknown, maxLength: number, maxCount: number): Parsed<string[]> {
+  if (v === undefined || v === null) return null;
+  const list = Array.isArray(v) ? v : typeof v === "string" ? v.split(/[\s,;]+/) : null;
+  if (!list || list.some((x) => typeof x !== "string")) return { error: "Must be a list of tags" };
+  const tags = [
+    ...new Set((list as string[]).map((x) => x.trim().toLowerCase()).filter((x) => x !== "")),
+  ].sort();
+  if (tags.some(hasControlChars)) return { error: CONTROL_CHARS_MESSAGE };
+  const long = tags.find((t) => t.length > maxLength);
+  if (long !== undefined) return { error: `A tag has at most ${maxLength} characters: "${long}"` };
+  const bad = tags.find((t) => !TAG.test(t));
+  if (bad !== undefined) {
+    return {
+      error: `Not a valid tag: "${bad}" (letters, digits and . _ : / - only, separated by commas)`,
+    };
+  }
+  if (tags.length > maxCount) return { error: `At most ${maxCount} tags` };
+  return { value: tags };
+}
+
 /** Parses a monitor id (a number or digits); whether it may be used is `validateMonitor()`'s. */
 export function parseReference(v: unknown): Parsed<number> {
   if (isBlank(v)) return null;
@@ -410,6 +443,8 @@ export function parseByKind(kind: FieldKind, v: unknown, required = false): Pars
       return parseAssertions(typeof v === "string" && v.trim() === "" ? [] : v);
     case "days":
       return parseDays(v, kind.min, kind.max, kind.maxCount);
+    case "tags":
+      return parseTags(v, kind.maxLength, kind.maxCount);
   }
 }
 
@@ -421,7 +456,7 @@ export function parseByKind(kind: FieldKind, v: unknown, required = false): Pars
  */
 function formString(v: unknown, kind?: FieldKind): string {
   if (kind?.type === "assertions" && Array.isArray(v)) return formatAssertions(v);
-  if (kind?.type === "days" && Array.isArray(v)) return v.join(", ");
+  if ((kind?.type === "days" || kind?.type === "tags") && Array.isArray(v)) return v.join(", ");
   return Array.isArray(v) ? v.join("\n") : v === null || v === undefined ? "" : String(v);
 }
 

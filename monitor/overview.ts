@@ -6,6 +6,7 @@ import type { Check, Monitor, MonitorState, MonitorStatus } from "./types.ts";
 import type { MonitorService } from "./service.ts";
 import { displayStatus } from "./state.ts";
 import { type ActiveMaintenance, activeMaintenance, statusCounts } from "./maintenance_windows.ts";
+import { foldsAny, followsStatus, isFiltered, type OverviewQuery } from "./overview_view.ts";
 import {
   initialState,
   type OverviewStamp,
@@ -26,8 +27,11 @@ export interface OverviewRow {
   status: MonitorStatus;
   lastCheck: Check | null;
   uptime: UptimeWindows;
-  /** Newest `HEARTBEATS` checks, oldest first. */
-  beats: Check[];
+  /**
+   * Newest `HEARTBEATS` checks as letters, oldest first: "u" up, "s" slow (up, slower than the
+   * monitor's DEGRADED threshold), "d" failed.
+   */
+  beats: string;
   /** The TLS certificate of an https monitor, when one was read. */
   certificate: StoredCertificate | null;
   /** The maintenance window covering it now, or null. */
@@ -53,18 +57,56 @@ export interface Overview {
 /** What changed since a client's version. */
 export type OverviewChange =
   | { kind: "none" }
-  | { kind: "rows"; version: string; counts: StatusCounts; rows: OverviewRow[] }
+  | {
+    kind: "rows";
+    version: string;
+    counts: StatusCounts;
+    /** The rows checked since the client's version. */
+    rows: OverviewRow[];
+    /**
+     * When the client's view filters or folds websites: the whole groups of those rows, so the
+     * view can tell which rows are on the client's page and re-count folded websites.
+     */
+    groups: OverviewGroup[] | null;
+  }
   | { kind: "full"; overview: Overview };
 
 const NO_UPTIME = { h24: null, d7: null, d30: null };
 
-function encode(s: OverviewStamp): string {
-  return `${s.maxCheckId}-${s.monitorCount}-${s.maxUpdatedAt}`;
+/** A version: the change stamp plus the status digest taken with it. */
+interface Version extends OverviewStamp {
+  digest: number;
 }
 
-function decode(v: string): OverviewStamp | null {
-  const m = /^(\d{1,15})-(\d{1,9})-(\d{1,15})$/.exec(v);
-  return m ? { maxCheckId: +m[1], monitorCount: +m[2], maxUpdatedAt: +m[3] } : null;
+function encode(s: Version): string {
+  return `${s.maxCheckId}-${s.monitorCount}-${s.maxUpdatedAt}-${s.digest}`;
+}
+
+function decode(v: string): Version | null {
+  const m = /^(\d{1,15})-(\d{1,9})-(\d{1,15})-(\d{1,10})$/.exec(v);
+  return m ? { maxCheckId: +m[1], monitorCount: +m[2], maxUpdatedAt: +m[3], digest: +m[4] } : null;
+}
+
+/**
+ * Groups rows: websites in the rows' order, each followed by its internal apps in theirs (an
+ * app whose website is not among the rows stands alone).
+ */
+function groupRows(rows: OverviewRow[]): OverviewGroup[] {
+  const groups: OverviewGroup[] = [];
+  const byId = new Map<number, OverviewGroup>();
+  for (const row of rows) {
+    if (row.monitor.parentId !== null) continue;
+    const group = { website: row, apps: [] };
+    groups.push(group);
+    byId.set(row.monitor.id, group);
+  }
+  for (const row of rows) {
+    if (row.monitor.parentId === null) continue;
+    const parent = byId.get(row.monitor.parentId);
+    if (parent) parent.apps.push(row);
+    else groups.push({ website: row, apps: [] });
+  }
+  return groups;
 }
 
 /** Builds overview data from the store. */
@@ -77,9 +119,14 @@ export class OverviewReader {
     this.#now = opts.now ?? Date.now;
   }
 
-  /** The current version stamp (changes with every check, create, edit, pause or delete). */
+  /** The current version (changes with every check, create, edit, pause or delete). */
   async version(): Promise<string> {
-    return encode(await this.#service.store.dashboard.overviewStamp());
+    const dashboard = this.#service.store.dashboard;
+    const [stamp, summary] = await Promise.all([
+      dashboard.overviewStamp(),
+      dashboard.statusSummary(),
+    ]);
+    return encode({ ...stamp, digest: summary.digest });
   }
 
   /** Websites (monitors without a parent) as parent choices for forms, in list order. */
@@ -97,25 +144,16 @@ export class OverviewReader {
     // costs the client one redundant refresh, never a missed one.
     const version = await this.version();
     const rows = await this.#rows();
-    const groups: OverviewGroup[] = [];
-    const byId = new Map<number, OverviewGroup>();
-    for (const row of rows) {
-      const parent = row.monitor.parentId === null ? undefined : byId.get(row.monitor.parentId);
-      if (parent) parent.apps.push(row);
-      else {
-        const group = { website: row, apps: [] };
-        groups.push(group);
-        byId.set(row.monitor.id, group);
-      }
-    }
-    return { version, counts: countStatuses(rows), groups };
+    return { version, counts: countStatuses(rows), groups: groupRows(rows) };
   }
 
   /**
-   * What changed since `since` (a version from an earlier answer): nothing, some rows, or the
-   * whole list when monitors were added, edited or removed (or `since` is unreadable).
+   * What changed since `since` (a version from an earlier answer) for a client showing `query`:
+   * nothing, some rows, or the whole list when monitors were added, edited or removed, when a
+   * status changed while the view is ordered or filtered by status, or when `since` is
+   * unreadable.
    */
-  async changes(since: string): Promise<OverviewChange> {
+  async changes(since: string, query?: OverviewQuery): Promise<OverviewChange> {
     const dashboard = this.#service.store.dashboard;
     const now = await dashboard.overviewStamp();
     const old = decode(since);
@@ -131,11 +169,62 @@ export class OverviewReader {
     if (ids.length > Math.max(10, now.monitorCount / 3)) {
       return { kind: "full", overview: await this.overview() };
     }
-    const [rows, counts] = await Promise.all([
-      this.#rows(ids),
+    // The digest notices a status change even when the counts stay the same; the counts come
+    // with maintenance applied (a window starting or ending shows at the next check).
+    const [summary, counts] = await Promise.all([
+      dashboard.statusSummary(),
       statusCounts(this.#service.store, this.#now()),
     ]);
-    return { kind: "rows", version: encode(now), counts, rows };
+    if (query && followsStatus(query) && summary.digest !== old.digest) {
+      return { kind: "full", overview: await this.overview() };
+    }
+    const version = encode({ ...now, digest: summary.digest });
+    const folds = query && (isFiltered(query) || foldsAny(query));
+    if (!folds) {
+      return {
+        kind: "rows",
+        version,
+        counts,
+        rows: await this.#rows(ids),
+        groups: null,
+      };
+    }
+    // Which rows the client's page shows depends on their websites' other apps: read the
+    // whole groups of the changed rows.
+    const members = await this.#groupMembers(ids);
+    const all = await this.#rows([...members].sort((a, b) => a - b));
+    const wanted = new Set(ids);
+    return {
+      kind: "rows",
+      version,
+      counts,
+      rows: all.filter((r) => wanted.has(r.monitor.id)),
+      groups: groupRows(all),
+    };
+  }
+
+  /** The ids of the websites of `ids` and of all their apps. */
+  async #groupMembers(ids: number[]): Promise<Set<number>> {
+    const store = this.#service.store;
+    // A few by id; more through one list (one round trip on a database server, not 2 per id).
+    if (ids.length > FEW_ROWS) {
+      const all = await store.monitors.list();
+      const wanted = new Set(ids);
+      const websites = new Set(
+        all.filter((m) => wanted.has(m.id)).map((m) => m.parentId ?? m.id),
+      );
+      return new Set(
+        all.filter((m) => websites.has(m.parentId ?? m.id)).map((m) => m.id),
+      );
+    }
+    const changed = (await Promise.all(ids.map((id) => store.monitors.get(id))))
+      .filter((m) => m !== null);
+    const websites = [...new Set(changed.map((m) => m.parentId ?? m.id))];
+    const members = new Set(websites);
+    for (const apps of await Promise.all(websites.map((w) => store.monitors.childIds(w)))) {
+      for (const a of apps) members.add(a);
+    }
+    return members;
   }
 
   /** Rows for `ids`, or for every monitor when undefined. */
@@ -169,8 +258,9 @@ export class OverviewReader {
         monitors = monitors.filter((m) => wanted.has(m.id));
       }
     }
-    const [beats, uptime, windows] = await Promise.all([
-      store.dashboard.recentChecksByMonitor(HEARTBEATS, ids),
+    const [beats, last, uptime, windows] = await Promise.all([
+      store.dashboard.recentBeats(HEARTBEATS, ids),
+      store.dashboard.recentChecksByMonitor(1, ids),
       store.dashboard.uptimeWindows(now, ids),
       store.maintenance.list(),
     ]);
@@ -178,14 +268,13 @@ export class OverviewReader {
     return monitors.map((monitor) => {
       // Never checked: pending since it was created, not since this request.
       const state = states.get(monitor.id) ?? initialState(monitor.id, monitor.createdAt);
-      const strip = beats.get(monitor.id) ?? [];
       return {
         monitor,
         state,
         status: displayStatus(monitor, state, maintenance.has(monitor.id)),
-        lastCheck: strip.at(-1) ?? null,
+        lastCheck: last.get(monitor.id)?.[0] ?? null,
         uptime: uptime.get(monitor.id) ?? NO_UPTIME,
-        beats: strip,
+        beats: beats.get(monitor.id) ?? "",
         certificate: certificates.get(monitor.id) ?? null,
         maintenance: maintenance.get(monitor.id) ?? null,
       };

@@ -193,6 +193,8 @@ export interface Monitor {
   degradedChecks: number;
   /** Days before a TLS certificate's expiry to warn (each once per certificate); [] = never. */
   certExpiryDays: number[];
+  /** Labels for grouping and filtering the overview, lower case, sorted ("prod", "eu-west"). */
+  tags: string[];
   /** Push monitors: a fixed period or a cron expression. */
   pushSchedule: PushScheduleKind;
   /** Push monitors: seconds between pings when the schedule is a period. */

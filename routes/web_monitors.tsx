@@ -1,6 +1,6 @@
 /** Dashboard routes for monitors: overview, monitor page, live partials, forms and actions. */
 import { Hono } from "hono";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { compress } from "hono/compress";
 import { NotFoundError, ValidationError } from "../monitor/errors.ts";
@@ -9,8 +9,12 @@ import type { RecordedCheck } from "../monitor/recorder.ts";
 import {
   OverviewFullUpdate,
   OverviewPage,
+  OverviewResultsUpdate,
   OverviewRowsUpdate,
+  RESULTS_ID,
 } from "../components/OverviewPage.tsx";
+import { overviewHref } from "../components/overview_links.ts";
+import { parseOverviewQuery, viewOverview, viewUpdate } from "../monitor/overview_view.ts";
 import { MonitorBody, MonitorLive, MonitorPage } from "../components/MonitorPage.tsx";
 import {
   type ChannelOption,
@@ -131,39 +135,60 @@ export function monitorRoutes(deps: WebDeps): Hono<WebEnv> {
     return html(c, <MonitorFormPage ctx={pageCtx(c, deps)} heading={heading} form={props} />, 422);
   };
 
-  // Gzip only the two big answers (the whole list: about 3 KB per monitor before compression).
-  // Kept off elsewhere: pages that echo request text next to the CSRF token must not be
-  // compressed (BREACH); these two echo nothing from the request.
-  const gzip = compress({ threshold: 16 * 1024 });
+  // Gzip only the overview's big answers (the whole list: about 3 KB per monitor before
+  // compression). Kept off elsewhere, and here whenever the request carries free text that the
+  // answer echoes (search, tag): a page echoing request text next to the CSRF token must not be
+  // compressed (BREACH). Statuses, sorts and ids are checked words and numbers, never echoed raw.
+  const compressor = compress({ threshold: 16 * 1024 });
+  const gzip: MiddlewareHandler = (c, next) =>
+    c.req.query("q") || c.req.query("tag") ? next() : compressor(c, next);
+
+  /** The overview query of the request's URL. */
+  const queryOf = (c: Context) => parseOverviewQuery((name) => c.req.query(name));
 
   app.get("/", gzip, async (c) => {
+    const query = queryOf(c);
+    const overview = await deps.overview.overview();
+    const view = viewOverview(overview, query);
+    c.header("Vary", "HX-Request, HX-Target", { append: true });
+    // Search, sort, tiles and folds re-draw the results in place and set the address bar.
+    if (isHtmx(c) && c.req.header("HX-Target") === RESULTS_ID) {
+      c.header("HX-Push-Url", overviewHref(query));
+      return html(c, <OverviewResultsUpdate overview={overview} view={view} now={deps.now()} />);
+    }
     return html(
       c,
       <OverviewPage
         ctx={pageCtx(c, deps)}
-        overview={await deps.overview.overview()}
+        overview={overview}
+        view={view}
         alertsOff={!deps.rt.config.email.host}
       />,
     );
   });
 
-  // Poll target: 204 when nothing changed, else only the changed rows (or the list) out of band.
+  // Poll target: 204 when nothing changed, else only the changed rows (or the list) out of band,
+  // as the page's view (carried in the poll URL) shows them.
   app.get("/partials/overview", gzip, async (c) => {
-    const change = await deps.overview.changes(c.req.query("v") ?? "");
+    const query = queryOf(c);
+    const change = await deps.overview.changes(c.req.query("v") ?? "", query);
     if (change.kind === "none") return c.body(null, 204);
     const now = deps.now();
+    if (change.kind === "full") {
+      const view = viewOverview(change.overview, query);
+      return html(c, <OverviewFullUpdate overview={change.overview} view={view} now={now} />);
+    }
+    const update = viewUpdate(change.rows, change.groups, query);
     return html(
       c,
-      change.kind === "rows"
-        ? (
-          <OverviewRowsUpdate
-            version={change.version}
-            counts={change.counts}
-            rows={change.rows}
-            now={now}
-          />
-        )
-        : <OverviewFullUpdate overview={change.overview} now={now} />,
+      <OverviewRowsUpdate
+        version={change.version}
+        counts={change.counts}
+        rows={update.rows}
+        folded={update.folded}
+        query={query}
+        now={now}
+      />,
     );
   });
 

@@ -30,7 +30,7 @@ export type MonitorFields = Omit<Monitor, "id" | "createdAt" | "updatedAt">;
 
 /**
  * How a field is parsed from input, stored and shown. Storage: `bool` is an INTEGER 0/1, `emails`,
- * `ids` and `assertions` a JSON array in TEXT, everything else the value itself.
+ * `ids`, `assertions`, `days` and `tags` a JSON array in TEXT, everything else the value itself.
  */
 export type FieldKind =
   /** Free text, trimmed; control characters refused. */
@@ -60,12 +60,14 @@ export type FieldKind =
   /** A list of response assertions (`monitor/assertions.ts`), stored as a JSON array in TEXT. */
   | { type: "assertions" }
   /** Distinct whole numbers of days, largest first, stored as a JSON array in TEXT. */
-  | { type: "days"; min: number; max: number; maxCount: number };
+  | { type: "days"; min: number; max: number; maxCount: number }
+  /** Distinct lower-case labels, sorted, stored as a JSON array in TEXT. */
+  | { type: "tags"; maxLength: number; maxCount: number };
 
 /** Whether a kind is stored as JSON in a TEXT column. */
 export function isJsonKind(kind: FieldKind): boolean {
   return kind.type === "emails" || kind.type === "ids" || kind.type === "assertions" ||
-    kind.type === "days";
+    kind.type === "days" || kind.type === "tags";
 }
 
 /** One registry entry. */
@@ -187,6 +189,13 @@ export const MONITOR_FIELD_SPECS = [
     column: "parent_id",
     kind: { type: "reference" },
     default: null,
+  }),
+  field({
+    api: "tags",
+    prop: "tags",
+    column: "tags",
+    kind: { type: "tags", maxLength: 40, maxCount: 20 },
+    default: [],
   }),
   field({
     api: "active",

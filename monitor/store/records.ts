@@ -219,6 +219,44 @@ export interface OverviewStamp {
   maxUpdatedAt: number;
 }
 
+/** The displayed statuses, as storage counts them. */
+type Status = "up" | "degraded" | "down" | "pending" | "paused";
+
+/**
+ * Monitor counts by displayed status, plus a digest of which monitor has which status: a change
+ * of any one monitor's status changes the digest (several at once may, rarely, cancel out).
+ */
+export interface StatusSummary {
+  counts: Record<Status, number>;
+  digest: number;
+}
+
+const DIGEST_MOD = 1_000_000_007;
+const DIGEST_WEIGHT: Record<Status, number> = {
+  up: 1,
+  degraded: 7_919,
+  down: 104_729,
+  pending: 1_299_709,
+  paused: 15_485_863,
+};
+
+/**
+ * A monitor id's share of its status's sum in a {@link StatusSummary}. The SQL of both engines
+ * computes the same `((id % 65521) * 40503) % 65521`.
+ */
+export function statusIdHash(id: number): number {
+  return ((id % 65_521) * 40_503) % 65_521;
+}
+
+/** Folds per-status sums of {@link statusIdHash} into one digest. */
+export function statusDigest(sums: Partial<Record<Status, number>>): number {
+  let d = 0;
+  for (const [s, w] of Object.entries(DIGEST_WEIGHT)) {
+    d = (d + ((sums[s as Status] ?? 0) % DIGEST_MOD) * w) % DIGEST_MOD;
+  }
+  return d;
+}
+
 /** Uptime percentages over the overview's three windows; null where no check fell in one. */
 export interface UptimeWindows {
   h24: number | null;

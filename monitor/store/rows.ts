@@ -142,6 +142,17 @@ export function toAlertRow(r: Row): AlertRow {
   };
 }
 
+/** Per registry field: its property, column and how a stored value becomes the property. */
+const MONITOR_COLUMNS: [prop: string, column: string, convert: (v: unknown) => unknown][] =
+  MONITOR_FIELD_SPECS.map((f) => [
+    f.prop,
+    f.column,
+    f.kind.type === "bool" ? bool : isJsonKind(f.kind)
+      // Most lists are empty: skip the parser for them (the overview maps 2,000 rows at once).
+      ? (v) => (v === "[]" ? [] : JSON.parse(v as string))
+      : (v) => v ?? null,
+  ]);
+
 /** A monitors row as a `Monitor`. */
 export function rowToMonitor(r: Row): Monitor {
   const m: Record<string, unknown> = {
@@ -149,14 +160,7 @@ export function rowToMonitor(r: Row): Monitor {
     createdAt: r.created_at as number,
     updatedAt: r.updated_at as number,
   };
-  for (const f of MONITOR_FIELD_SPECS) {
-    const v = r[f.column];
-    m[f.prop] = f.kind.type === "bool"
-      ? bool(v)
-      : isJsonKind(f.kind)
-      ? JSON.parse(v as string)
-      : v ?? null;
-  }
+  for (const [prop, column, convert] of MONITOR_COLUMNS) m[prop] = convert(r[column]);
   return m as unknown as Monitor;
 }
 

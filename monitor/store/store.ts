@@ -35,6 +35,7 @@ import type {
   ReminderIncident,
   Rollup,
   SessionRow,
+  StatusSummary,
   StoredCertificate,
   SuppressedDown,
   UptimeCounts,
@@ -141,6 +142,12 @@ export interface RollupRepo {
 export interface DashboardRepo {
   /** The newest `n` checks of every monitor (or of `ids`), oldest first within each monitor. */
   recentChecksByMonitor(n: number, ids?: number[]): Promise<Map<number, Check[]>>;
+  /**
+   * The newest `n` checks of every monitor (or of `ids`) as letters, oldest first: "u" up, "s"
+   * slow (up, slower than the monitor's `degradedMs`), "d" failed. Monitors without checks are
+   * absent.
+   */
+  recentBeats(n: number, ids?: number[]): Promise<Map<number, string>>;
   overviewStamp(): Promise<OverviewStamp>;
   monitorsCheckedAfter(since: number): Promise<number[]>;
   /** Checks since `from`, oldest first, at most `limit`. */
@@ -149,6 +156,8 @@ export interface DashboardRepo {
   detailStamp(monitorId: number): Promise<string>;
   uptimeWindows(now: number, ids?: number[]): Promise<Map<number, UptimeWindows>>;
   statusCounts(): Promise<Record<"up" | "degraded" | "down" | "pending" | "paused", number>>;
+  /** The counts plus a digest that changes when any monitor's displayed status does. */
+  statusSummary(): Promise<StatusSummary>;
 }
 
 /** The alerts outbox: one row per (incident, kind, seq, channel, target). */

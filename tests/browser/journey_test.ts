@@ -110,7 +110,7 @@ Deno.test({
     });
     const row = wall.locator(`#m-${siteId}`);
     assert.match((await row.textContent())!, /Pending/);
-    assert.equal(await wall.locator(`#m-${siteId} + .apps .row-app`).count(), 1);
+    assert.equal(await wall.locator(`#m-${siteId} ~ .apps .row-app`).count(), 1);
 
     const checkNow = async (expect: "Up" | "Down") => {
       await page.goto(siteUrl);

@@ -611,3 +611,25 @@ Deno.test("the push monitors migration lets monitors be push, keeps rows and the
   assert.equal(db.prepare("PRAGMA foreign_key_check").all().length, 0);
   db.close();
 });
+
+Deno.test("the monitor tags migration gives existing monitors no tags and keeps their rows", () => {
+  // Found by name, not number: migrations added in parallel may be renumbered when merged.
+  const step = MIGRATIONS.find((m) => m.name === "monitor tags")!;
+  assert.ok(step, "a monitor tags migration exists");
+  const db = new DatabaseSync(":memory:");
+  db.exec("PRAGMA foreign_keys = ON");
+  const before = step.version - 1;
+  assert.equal(migrate(db, MIGRATIONS.filter((m) => m.version <= before)), before);
+  db.prepare(
+    `INSERT INTO monitors (name, kind, url, expected_status, timeout_ms, interval_s,
+       retry_interval_s, failure_threshold, alert_emails, recovery_emails, active,
+       ignore_tls_errors, max_redirects, reminder_interval_min, created_at, updated_at)
+     VALUES ('Shop', 'http', 'https://shop.example/', '200', 1000, 60, 60, 1, '[]', '[]', 1, 0,
+       10, NULL, 1, 1)`,
+  ).run();
+  const old = { ...db.prepare("SELECT * FROM monitors").get() };
+  assert.equal(migrate(db, MIGRATIONS.filter((m) => m.version <= step.version)), step.version);
+  const now = { ...db.prepare("SELECT * FROM monitors").get() };
+  assert.deepEqual(now, { ...old, tags: "[]" });
+  db.close();
+});

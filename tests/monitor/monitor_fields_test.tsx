@@ -108,6 +108,7 @@ function sampleHttp(): Monitor {
     degradedChecks: 5,
     certExpiryDays: [21, 3],
     publicBadges: true,
+    tags: ["eu-west", "prod"],
     createdAt: 5,
     updatedAt: 6,
   });

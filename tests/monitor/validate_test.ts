@@ -68,6 +68,7 @@ Deno.test("validateMonitor() applies the documented defaults", () => {
     degradedChecks: 3,
     certExpiryDays: [30, 14, 7, 1],
     publicBadges: false,
+    tags: [],
   });
 });
 

@@ -89,6 +89,7 @@ Deno.test("API creates, reads, lists, edits and deletes a monitor", async () => 
       alert_emails: [],
       recovery_emails: [],
       channel_ids: [],
+      tags: [],
       active: true,
       ignore_tls_errors: false,
       max_redirects: 10,

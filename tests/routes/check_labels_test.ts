@@ -36,8 +36,7 @@ Deno.test("a tcp check reads 'TCP connected' on the overview, the monitor page a
   await f.rt.service.checkNow(m.id);
   const c = await f.login();
   const overview = (await c.get("/")).text;
-  assert.match(overview, /<span>TCP connected<\/span>/);
-  assert.match(overview, /· TCP connected · 3 ms/, "heartbeat tooltip");
+  assert.match(overview, /<dt>Result<\/dt><dd>TCP connected<\/dd>/);
   const page = (await c.get(`/monitors/${m.id}`)).text;
   assert.match(page, /: TCP connected in 3 ms/);
   const { text } = await c.post(`/monitors/${m.id}/check`, {}, { htmx: true });
@@ -55,8 +54,8 @@ Deno.test("a dns check reads 'DNS resolved' and an http one its status with its 
   await f.rt.service.checkNow(web.id);
   const c = await f.login();
   const overview = (await c.get("/")).text;
-  assert.match(overview, /<span>DNS resolved<\/span>/);
-  assert.match(overview, /<span>HTTP 200 OK<\/span>/);
+  assert.match(overview, /<dd>DNS resolved<\/dd>/);
+  assert.match(overview, /<dd>HTTP 200 OK<\/dd>/);
   assert.doesNotMatch(overview, /HTTP OK/);
 });
 

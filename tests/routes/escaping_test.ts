@@ -69,7 +69,7 @@ Deno.test("http(s) targets are links without credentials; tcp targets are plain 
   const { text } = await c.get("/");
   assert.match(
     text,
-    /<a class="row-url" href="https:\/\/example.com\/health" rel="noopener noreferrer nofollow"/,
+    /<a class="row-url" href="https:\/\/example.com\/health" rel="noreferrer nofollow"/,
   );
   assert.doesNotMatch(text, /s3cret/);
   assert.match(text, /<span class="row-url">tcp:\/\/db.internal:5432<\/span>/);

@@ -16,6 +16,11 @@ function pollVersion(html: string): string {
   return /\/partials\/overview\?v=([\d-]+)/.exec(html)![1];
 }
 
+/** The poller's whole URL (version and view). */
+function pollUrl(html: string): string {
+  return /id="overview-poll" hx-get="([^"]+)"/.exec(html)![1].replaceAll("&amp;", "&");
+}
+
 Deno.test("the overview nests internal apps under their website with status, uptime and beats", async () => {
   let next = UP;
   await using f = await webFixture({ probe: () => Promise.resolve(next) });
@@ -37,10 +42,14 @@ Deno.test("the overview nests internal apps under their website with status, upt
   const c = await f.login();
   const { text } = await c.get("/");
   // Summary counts, with colour and text.
-  assert.match(text, /tile-up tile-some"><span class="tile-count">1<\/span>/);
-  assert.match(text, /tile-down tile-some"><span class="tile-count">1<\/span>/);
-  assert.match(text, /tile-pending tile-some"><span class="tile-count">1<\/span>/);
-  assert.match(text, /tile-paused tile-some"><span class="tile-count">1<\/span>/);
+  for (const s of ["up", "down", "pending", "paused"]) {
+    assert.match(
+      text,
+      new RegExp(
+        `class="tile tile-${s} tile-some" href="/\\?status=${s}"[^>]*><span class="tile-count">1</span>`,
+      ),
+    );
+  }
   // The app row sits inside the website's group.
   assert.match(
     text,
@@ -49,10 +58,7 @@ Deno.test("the overview nests internal apps under their website with status, upt
     ),
   );
   assert.match(text, new RegExp(`id="m-${paused.id}" class="row row-paused"`));
-  assert.match(
-    text,
-    /<span class="pill pill-down"><span class="dot" aria-hidden="true"><\/span>Down<\/span>/,
-  );
+  assert.match(text, /<span class="pill pill-down">Down<\/span>/);
   assert.match(text, /aria-label="Last 3 checks: 3 up, 0 down"/);
   assert.match(
     text,
@@ -72,19 +78,22 @@ Deno.test("the poll answers 204 until something changes, then only the changed r
   await f.rt.service.checkNow(a.id);
   await f.rt.service.checkNow(b.id);
   const c = await f.login();
-  const v = pollVersion((await c.get("/")).text);
+  // Sorted by name, the order does not follow statuses: a status change is one row.
+  const page = (await c.get("/?sort=name")).text;
+  const v = pollVersion(page);
+  assert.match(pollUrl(page), /&sort=name$/);
 
-  const idle = await c.get(`/partials/overview?v=${v}`, { htmx: true });
+  const idle = await c.get(pollUrl(page), { htmx: true });
   assert.equal(idle.res.status, 204);
   assert.equal(idle.text, "");
 
   // A goes down: the next poll carries A's row (out of band), the summary and a new poller.
   next = DOWN;
   await f.rt.service.checkNow(a.id);
-  const changed = await c.get(`/partials/overview?v=${v}`, { htmx: true });
+  const changed = await c.get(pollUrl(page), { htmx: true });
   assert.equal(changed.res.status, 200);
   assert.match(changed.text, /<div id="overview-poll" hx-get="\/partials\/overview\?v=/);
-  assert.match(changed.text, /<section id="summary"[^>]*hx-swap-oob="true"/);
+  assert.match(changed.text, /<nav id="summary"[^>]*hx-swap-oob="true"/);
   assert.match(
     changed.text,
     new RegExp(`<div id="m-${a.id}" class="row row-down" hx-swap-oob="true">`),
@@ -94,12 +103,13 @@ Deno.test("the poll answers 204 until something changes, then only the changed r
   assert.match(changed.text, /<title>1 down · Server Health Checker<\/title>/);
   const v2 = pollVersion(changed.text);
   assert.notEqual(v2, v);
-  assert.equal((await c.get(`/partials/overview?v=${v2}`, { htmx: true })).res.status, 204);
+  assert.match(pollUrl(changed.text), /&sort=name$/, "the new poller keeps the view");
+  assert.equal((await c.get(pollUrl(changed.text), { htmx: true })).res.status, 204);
 
   // Adding a monitor changes the list itself: the whole list comes back.
   await f.rt.service.create({ name: "C", url: "https://c.example/" });
   const full = await c.get(`/partials/overview?v=${v2}`, { htmx: true });
-  assert.match(full.text, /<div id="monitor-list" class="monitor-list" hx-swap-oob="true">/);
+  assert.match(full.text, /<div id="monitor-list" class="monitor-list"[^>]*hx-swap-oob="true">/);
   // Pausing is an edit: also the whole list.
   const v3 = pollVersion(full.text);
   await f.rt.service.setActive(b.id, false);
@@ -109,6 +119,31 @@ Deno.test("the poll answers 204 until something changes, then only the changed r
   const junk = await c.get("/partials/overview?v=<script>", { htmx: true });
   assert.equal(junk.res.status, 200);
   assert.match(junk.text, /id="monitor-list"/);
+});
+
+Deno.test("problems first: a status change re-draws the list, a new check of the same status one row", async () => {
+  let next = UP;
+  await using f = await webFixture({ probe: () => Promise.resolve(next) });
+  const a = await f.rt.service.create({ name: "A", url: "https://a.example/" });
+  const b = await f.rt.service.create({ name: "B", url: "https://b.example/" });
+  await f.rt.service.checkNow(a.id);
+  await f.rt.service.checkNow(b.id);
+  const c = await f.login();
+  const page = (await c.get("/")).text;
+  assert.ok(page.indexOf(`id="m-${a.id}"`) < page.indexOf(`id="m-${b.id}"`), "A, B by name");
+
+  // Another UP check of A: its row only.
+  await f.rt.service.checkNow(a.id);
+  const same = await c.get(pollUrl(page), { htmx: true });
+  assert.match(same.text, new RegExp(`<div id="m-${a.id}" class="row row-up" hx-swap-oob="true">`));
+  assert.doesNotMatch(same.text, /id="monitor-list"/);
+
+  // B goes down: it moves to the top, so the whole list comes back with B first.
+  next = DOWN;
+  await f.rt.service.checkNow(b.id);
+  const moved = await c.get(pollUrl(same.text), { htmx: true });
+  assert.match(moved.text, /<div id="monitor-list" class="monitor-list"[^>]*hx-swap-oob="true">/);
+  assert.ok(moved.text.indexOf(`id="m-${b.id}"`) < moved.text.indexOf(`id="m-${a.id}"`));
 });
 
 Deno.test("an empty overview invites adding a website", async () => {

@@ -12,7 +12,13 @@ import postgres from "postgres";
 import type { Monitor, ProbeResult } from "../../monitor/types.ts";
 import { type Repositories, type Store, StoreConflictError } from "../../monitor/store/store.ts";
 import { StorageError } from "../../monitor/store/health.ts";
-import { initialState, type MonitorFields, type NewAlert } from "../../monitor/store/records.ts";
+import {
+  initialState,
+  type MonitorFields,
+  type NewAlert,
+  statusDigest,
+  statusIdHash,
+} from "../../monitor/store/records.ts";
 import { openSqliteStore, type SqliteStore } from "../../monitor/store/sqlite/store.ts";
 import { SERVICE_BUSY_TIMEOUT_MS } from "../../monitor/store/sqlite/db.ts";
 import { openPostgresStore, type PostgresStore } from "../../monitor/store/postgres/store.ts";
@@ -881,6 +887,23 @@ contract(
   },
 );
 
+contract(
+  "dashboard: recentBeats gives each monitor's newest n as letters, oldest first, slow by its threshold",
+  async ({ store }) => {
+    const ids = await dashboardFixture(store);
+    await store.monitors.update(ids[1], fields("m2", { degradedMs: 102 }), 5000);
+    const all = await store.dashboard.recentBeats(30);
+    assert.deepEqual([...all.keys()].sort((a, b) => a - b), [ids[0], ids[1]], "m3 has no checks");
+    // t = 10..39, failed where t % 7 == 0 (14, 21, 28, 35).
+    const expected = [...Array(30).keys()].map((i) => ((i + 10) % 7 === 0 ? "d" : "u")).join("");
+    assert.equal(all.get(ids[0]), expected);
+    assert.equal(all.get(ids[1]), "uuuss", "103 and 104 ms are above 102 ms");
+    const some = await store.dashboard.recentBeats(3, [ids[1], ids[2]]);
+    assert.deepEqual([...some.entries()], [[ids[1], "uss"]]);
+    assert.equal((await store.dashboard.recentBeats(3, [])).size, 0);
+  },
+);
+
 contract("dashboard: overviewStamp, monitorsCheckedAfter, checksSince", async ({ store }) => {
   const empty = await store.dashboard.overviewStamp();
   assert.deepEqual(empty, { maxCheckId: 0, monitorCount: 0, maxUpdatedAt: 0 });
@@ -984,6 +1007,47 @@ contract("dashboard: statusCounts (inactive = paused, no state = pending)", asyn
     pending: 2,
     paused: 1,
   });
+});
+
+contract(
+  "dashboard: statusSummary counts like statusCounts and its digest follows each status",
+  async ({ store }) => {
+    const empty = await store.dashboard.statusSummary();
+    assert.deepEqual(empty.counts, await store.dashboard.statusCounts());
+    const ids = [];
+    for (const n of ["a", "b", "c"]) ids.push((await store.monitors.insert(fields(n), 1)).id);
+    await store.states.save(fakeState(ids[0], { state: "up" }));
+    await store.states.save(fakeState(ids[1], { state: "up" }));
+    const first = await store.dashboard.statusSummary();
+    assert.deepEqual(first.counts, { up: 2, degraded: 0, down: 0, pending: 1, paused: 0 });
+    // The same digest the overview computes from its rows (monitor/store/records.ts).
+    assert.equal(
+      first.digest,
+      statusDigest({
+        up: statusIdHash(ids[0]) + statusIdHash(ids[1]),
+        pending: statusIdHash(ids[2]),
+      }),
+    );
+    // One up, another down, then back: counts alone could not tell the swap apart.
+    await store.states.save(fakeState(ids[0], { state: "down" }));
+    await store.states.save(fakeState(ids[2], { state: "up" }));
+    const swapped = await store.dashboard.statusSummary();
+    assert.notEqual(swapped.digest, first.digest);
+    await store.states.save(fakeState(ids[2], { state: "up", degradedIncidentId: 77 }));
+    const degraded = await store.dashboard.statusSummary();
+    assert.equal(degraded.counts.degraded, 1);
+    assert.notEqual(degraded.digest, swapped.digest);
+    await store.states.save(fakeState(ids[2], { state: "up", degradedIncidentId: null }));
+    assert.equal((await store.dashboard.statusSummary()).digest, swapped.digest, "a pure function");
+  },
+);
+
+contract("monitors: tags round-trip as a list", async ({ store }) => {
+  const m = await store.monitors.insert(fields("Shop", { tags: ["eu-west", "prod"] }), 1);
+  assert.deepEqual((await store.monitors.get(m.id))!.tags, ["eu-west", "prod"]);
+  await store.monitors.update(m.id, fields("Shop", { tags: [] }), 2);
+  assert.deepEqual((await store.monitors.get(m.id))!.tags, []);
+  assert.deepEqual((await store.monitors.list()).map((x) => x.tags), [[]]);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -82,3 +82,34 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: `postgres monitor tags migration: existing monitors get no tags${
+    ignore ? ` (postgres: ${HOW_TO_ENABLE})` : ""
+  }`,
+  ignore,
+  async fn() {
+    // Found by name, not number: migrations added in parallel may be renumbered when merged.
+    const step = MIGRATIONS.find((m) => m.name === "monitor tags")!;
+    await using schema = await pgSchema();
+    const sql = connect(schema.url, { max: 1 });
+    try {
+      const before = step.version - 1;
+      assert.equal(await migrate(sql, MIGRATIONS.filter((m) => m.version <= before)), before);
+      await sql`INSERT INTO monitors (name, kind, url, expected_status, timeout_ms, interval_s,
+          retry_interval_s, failure_threshold, alert_emails, recovery_emails, active,
+          ignore_tls_errors, max_redirects, created_at, updated_at)
+        VALUES ('Shop', 'http', 'https://shop.example/', '200', 1000, 60, 60, 1, '[]', '[]', true,
+          false, 10, 1, 2)`;
+      const [old] = await sql`SELECT * FROM monitors`;
+      assert.equal(
+        await migrate(sql, MIGRATIONS.filter((m) => m.version <= step.version)),
+        step.version,
+      );
+      const [now] = await sql`SELECT * FROM monitors`;
+      assert.deepEqual({ ...now }, { ...old, tags: "[]" });
+    } finally {
+      await sql.end();
+    }
+  },
+});

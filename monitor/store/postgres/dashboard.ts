@@ -2,7 +2,12 @@
 import type { Check } from "../../types.ts";
 import type { Q, Row } from "./db.ts";
 import { toCheck } from "../rows.ts";
-import type { OverviewStamp, UptimeWindows } from "../records.ts";
+import {
+  type OverviewStamp,
+  statusDigest,
+  type StatusSummary,
+  type UptimeWindows,
+} from "../records.ts";
 
 /**
  * The newest `n` checks of every monitor (or of `ids` only), oldest first per monitor, as the
@@ -26,6 +31,28 @@ export async function recentChecksByMonitor(
     if (!list) out.set(check.monitorId, list = []);
     list.push(check);
   }
+  return out;
+}
+
+/**
+ * The heartbeat strip of every monitor (or of `ids`), as the SQLite engine returns it: one
+ * letter per newest check, oldest first ("u" up, "s" slow, "d" failed).
+ */
+export async function recentBeats(
+  q: Q,
+  n: number,
+  ids?: number[],
+): Promise<Map<number, string>> {
+  const rows = await q`SELECT m.id, b.beats FROM monitors m CROSS JOIN LATERAL (
+      SELECT string_agg(k, '' ORDER BY t, i) AS beats FROM (
+        SELECT CASE WHEN c.maintenance THEN 'm' WHEN NOT c.ok THEN 'd'
+            WHEN m.degraded_ms IS NOT NULL AND c.latency_ms > m.degraded_ms THEN 's'
+            ELSE 'u' END AS k, c.checked_at AS t, c.id AS i
+        FROM checks c WHERE c.monitor_id = m.id
+        ORDER BY c.checked_at DESC, c.id DESC LIMIT ${n}) x) b
+    ${ids ? q`WHERE m.id = ANY(${q.array(ids)}::bigint[])` : q``}`;
+  const out = new Map<number, string>();
+  for (const r of rows) if (typeof r.beats === "string") out.set(r.id as number, r.beats);
   return out;
 }
 
@@ -110,16 +137,23 @@ export async function uptimeWindows(
 }
 
 /** Monitor counts by displayed status (paused = inactive; no state row yet = pending). */
-export async function statusCounts(
-  q: Q,
-): Promise<Record<"up" | "degraded" | "down" | "pending" | "paused", number>> {
+export async function statusCounts(q: Q): Promise<StatusSummary["counts"]> {
+  return (await statusSummary(q)).counts;
+}
+
+/** Counts by displayed status and the digest of who has which (see `StatusSummary`). */
+export async function statusSummary(q: Q): Promise<StatusSummary> {
   const counts = { up: 0, degraded: 0, down: 0, pending: 0, paused: 0 };
+  const sums: Record<string, number> = {};
   const rows = await q`SELECT
       CASE WHEN NOT m.active THEN 'paused'
         WHEN s.state = 'up' AND s.degraded_incident_id IS NOT NULL THEN 'degraded'
         ELSE coalesce(s.state, 'pending') END AS status,
-      count(*) AS n
+      count(*) AS n, sum(((m.id % 65521) * 40503) % 65521)::bigint AS h
     FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id GROUP BY 1`;
-  for (const r of rows as Row[]) counts[r.status as keyof typeof counts] = r.n as number;
-  return counts;
+  for (const r of rows as Row[]) {
+    counts[r.status as keyof typeof counts] = r.n as number;
+    sums[r.status as string] = r.h as number;
+  }
+  return { counts, digest: statusDigest(sums) };
 }

@@ -118,12 +118,14 @@ function repositories(q: Q, hooks: RepoHooks): Repositories {
     },
     dashboard: {
       recentChecksByMonitor: (n, ids) => read(() => dashboard.recentChecksByMonitor(q, n, ids)),
+      recentBeats: (n, ids) => read(() => dashboard.recentBeats(q, n, ids)),
       overviewStamp: () => read(() => dashboard.overviewStamp(q)),
       monitorsCheckedAfter: (since) => read(() => dashboard.monitorsCheckedAfter(q, since)),
       checksSince: (id, from, limit) => read(() => dashboard.checksSince(q, id, from, limit)),
       detailStamp: (id) => read(() => dashboard.detailStamp(q, id)),
       uptimeWindows: (now, ids) => read(() => dashboard.uptimeWindows(q, now, ids)),
       statusCounts: () => read(() => dashboard.statusCounts(q)),
+      statusSummary: () => read(() => dashboard.statusSummary(q)),
     },
     outbox: {
       insert: (a) => w(() => outbox.insertAlert(q, a)),

@@ -3,7 +3,12 @@ import type { Check } from "../../types.ts";
 import type { Db } from "./db.ts";
 import { toCheck } from "../rows.ts";
 import { stmt } from "./statements.ts";
-import type { OverviewStamp, UptimeWindows } from "../records.ts";
+import {
+  type OverviewStamp,
+  statusDigest,
+  type StatusSummary,
+  type UptimeWindows,
+} from "../records.ts";
 
 type Row = Record<string, unknown>;
 
@@ -26,6 +31,28 @@ export function recentChecksByMonitor(db: Db, n: number, ids?: number[]): Map<nu
     let list = out.get(check.monitorId);
     if (!list) out.set(check.monitorId, list = []);
     list.push(check);
+  }
+  return out;
+}
+
+/**
+ * The heartbeat strip of every monitor (or of `ids`): one letter per newest check, oldest
+ * first, "u" up, "s" slow (up, slower than the monitor's `degraded_ms`), "d" failed. One short
+ * string per monitor instead of thirty rows: reading 60,000 check rows for 2,000 monitors cost
+ * more than the rest of the overview together.
+ */
+export function recentBeats(db: Db, n: number, ids?: number[]): Map<number, string> {
+  const sql = `SELECT m.id, (SELECT group_concat(k, '' ORDER BY t, i) FROM (
+        SELECT CASE WHEN c.maintenance = 1 THEN 'm' WHEN c.ok = 0 THEN 'd'
+            WHEN m.degraded_ms IS NOT NULL AND c.latency_ms > m.degraded_ms THEN 's'
+            ELSE 'u' END AS k, c.checked_at AS t, c.id AS i
+        FROM checks c WHERE c.monitor_id = m.id ORDER BY c.checked_at DESC, c.id DESC LIMIT :n))
+      AS beats
+    FROM monitors m ${ids ? "WHERE m.id IN (SELECT value FROM json_each(:ids))" : ""}`;
+  const params: Record<string, number | string> = ids ? { n, ids: JSON.stringify(ids) } : { n };
+  const out = new Map<number, string>();
+  for (const r of stmt(db, sql).all(params) as Row[]) {
+    if (typeof r.beats === "string") out.set(r.id as number, r.beats);
   }
   return out;
 }
@@ -112,18 +139,25 @@ export function uptimeWindows(db: Db, now: number, ids?: number[]): Map<number, 
 }
 
 /** Monitor counts by displayed status (paused = inactive; no state row yet = pending). */
-export function statusCounts(
-  db: Db,
-): Record<"up" | "degraded" | "down" | "pending" | "paused", number> {
+export function statusCounts(db: Db): StatusSummary["counts"] {
+  return statusSummary(db).counts;
+}
+
+/** Counts by displayed status and the digest of who has which (see `StatusSummary`). */
+export function statusSummary(db: Db): StatusSummary {
   const counts = { up: 0, degraded: 0, down: 0, pending: 0, paused: 0 };
+  const sums: Record<string, number> = {};
   const rows = stmt(
     db,
     `SELECT CASE WHEN m.active = 0 THEN 'paused'
          WHEN s.state = 'up' AND s.degraded_incident_id IS NOT NULL THEN 'degraded'
          ELSE coalesce(s.state, 'pending') END AS status,
-       count(*) AS n
+       count(*) AS n, sum(((m.id % 65521) * 40503) % 65521) AS h
      FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id GROUP BY 1`,
   ).all() as Row[];
-  for (const r of rows) counts[r.status as keyof typeof counts] = r.n as number;
-  return counts;
+  for (const r of rows) {
+    counts[r.status as keyof typeof counts] = r.n as number;
+    sums[r.status as string] = r.h as number;
+  }
+  return { counts, digest: statusDigest(sums) };
 }

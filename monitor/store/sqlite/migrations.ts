@@ -677,6 +677,14 @@ CREATE TABLE status_incident_updates (
 CREATE INDEX status_incident_updates_incident ON status_incident_updates(incident_id, created_at);
 `,
   },
+  {
+    version: 13,
+    name: "monitor tags",
+    sql: `
+-- Labels for filtering the overview: a JSON array of distinct lower-case strings.
+ALTER TABLE monitors ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+`,
+  },
 ];
 
 const userVersion = (db: DatabaseSync) =>

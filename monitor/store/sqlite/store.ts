@@ -107,12 +107,14 @@ function repositories(
     },
     dashboard: {
       recentChecksByMonitor: (n, ids) => read(() => dashboard.recentChecksByMonitor(db, n, ids)),
+      recentBeats: (n, ids) => read(() => dashboard.recentBeats(db, n, ids)),
       overviewStamp: () => read(() => dashboard.overviewStamp(db)),
       monitorsCheckedAfter: (since) => read(() => dashboard.monitorsCheckedAfter(db, since)),
       checksSince: (id, from, limit) => read(() => dashboard.checksSince(db, id, from, limit)),
       detailStamp: (id) => read(() => dashboard.detailStamp(db, id)),
       uptimeWindows: (now, ids) => read(() => dashboard.uptimeWindows(db, now, ids)),
       statusCounts: () => read(() => dashboard.statusCounts(db)),
+      statusSummary: () => read(() => dashboard.statusSummary(db)),
     },
     outbox: {
       insert: (a) => w(() => outbox.insertAlert(db, a)),
