@@ -158,7 +158,14 @@ Deno.test("viewOverview() folds websites: no app rows, their counts instead", ()
   assert.equal(shop.collapsed, true);
   assert.deepEqual(shop.apps, []);
   assert.equal(shop.appTotal, 2);
-  assert.deepEqual(shop.appCounts, { up: 1, degraded: 0, down: 1, pending: 0, paused: 0 });
+  assert.deepEqual(shop.appCounts, {
+    up: 1,
+    degraded: 0,
+    down: 1,
+    pending: 0,
+    maintenance: 0,
+    paused: 0,
+  });
   // Folded, the down app still puts its website first.
   assert.equal(shop.website.monitor.name, "Shop");
   const all = viewOverview({ groups: fleet() }, q({ collapse: "all", open: [1] }));
