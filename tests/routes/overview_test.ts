@@ -185,3 +185,41 @@ Deno.test("the overview says when email alerts are off, and not when they are on
     assert.doesNotMatch(text, /Email alerts are not being sent/);
   }
 });
+
+Deno.test("page loads reuse the rows read before but always show new checks, edits and maintenance", async () => {
+  let next = UP;
+  await using f = await webFixture({ probe: () => Promise.resolve(next) });
+  const c = await f.login();
+  const sites = [];
+  for (let i = 0; i < 5; i++) {
+    const m = await f.rt.service.create({ name: `Site ${i}`, url: `https://s${i}.example/` });
+    await f.rt.service.checkNow(m.id);
+    sites.push(m);
+  }
+  const rowOf = (html: string, id: number) =>
+    new RegExp(`<div id="m-${id}" class="row row-(\\w+)`).exec(html)?.[1];
+  assert.equal(rowOf((await c.get("/")).text, sites[2].id), "up");
+
+  // A check since the last load: that row is read again.
+  next = DOWN;
+  await f.rt.service.checkNow(sites[2].id);
+  assert.equal(rowOf((await c.get("/")).text, sites[2].id), "down");
+
+  // An edit (here a pause) reads everything again.
+  await f.rt.service.update(sites[3].id, { active: false });
+  assert.equal(rowOf((await c.get("/")).text, sites[3].id), "paused");
+
+  // A maintenance window begins without any check: the next load shows it.
+  await f.rt.maintenance.create({
+    name: "Upgrade",
+    monitor_ids: [sites[4].id],
+    schedule: {
+      kind: "once",
+      starts_at: new Date(Date.now() - 60_000).toISOString(),
+      ends_at: new Date(Date.now() + 3_600_000).toISOString(),
+    },
+  });
+  const html = (await c.get("/")).text;
+  assert.equal(rowOf(html, sites[4].id), "maintenance");
+  assert.equal(rowOf(html, sites[0].id), "up");
+});
