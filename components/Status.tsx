@@ -96,9 +96,24 @@ export function TargetLink(props: { monitor: Monitor; class?: string }) {
 const DAY_MS = 86_400_000;
 
 /**
- * "Certificate expires in 5 days" beside a monitor whose TLS certificate is inside its largest
- * warning threshold (or already expired); nothing otherwise.
+ * "TLS certificate expires in 5 days" for a monitor whose certificate is inside its largest
+ * warning threshold (or already expired), with its tooltip; null otherwise.
  */
+export function certificateNote(
+  monitor: Pick<Monitor, "certExpiryDays">,
+  c: CertificateInfo | null,
+  now: number,
+): { text: string; title: string } | null {
+  const warnFrom = Math.max(0, ...monitor.certExpiryDays);
+  if (!c || c.validTo - now > warnFrom * DAY_MS) return null;
+  const left = c.validTo - now;
+  const text = left <= 0
+    ? "TLS certificate expired"
+    : `TLS certificate expires in ${certificateLeft(left)}`;
+  return { text, title: `${text}: ${utc(c.validTo)}, issued by ${c.issuer}` };
+}
+
+/** {@link certificateNote} as an element, or nothing. */
 export function CertificateNote(
   props: {
     monitor: Pick<Monitor, "certExpiryDays">;
@@ -106,18 +121,8 @@ export function CertificateNote(
     now: number;
   },
 ) {
-  const c = props.certificate;
-  const warnFrom = Math.max(0, ...props.monitor.certExpiryDays);
-  if (!c || c.validTo - props.now > warnFrom * DAY_MS) return null;
-  const left = c.validTo - props.now;
-  const text = left <= 0
-    ? "TLS certificate expired"
-    : `TLS certificate expires in ${certificateLeft(left)}`;
-  return (
-    <span class="cert-note" title={`${text}: ${utc(c.validTo)}, issued by ${c.issuer}`}>
-      {text}
-    </span>
-  );
+  const note = certificateNote(props.monitor, props.certificate, props.now);
+  return note ? <span class="cert-note" title={note.title}>{note.text}</span> : null;
 }
 
 /** "5 days", "1 day", "3 h". */
