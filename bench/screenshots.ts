@@ -147,6 +147,52 @@ async function seed(rt: Runtime): Promise<Map<string, number>> {
     }
     if (d.paused) await rt.service.setActive(m.id, false);
   }
+  // Tags, a maintenance window in progress, a public status page with an incident and updates.
+  for (const [name, tags] of [["Acme Storefront", "prod eu"], ["Customer portal", "prod"]]) {
+    await rt.service.update(ids.get(name)!, { tags });
+  }
+  await rt.service.update(ids.get("Company blog")!, { tags: "marketing" });
+  await rt.maintenance.create({
+    name: "Blog platform upgrade",
+    description: "CMS 5.2",
+    monitor_ids: [ids.get("Company blog")!],
+    schedule: {
+      kind: "once",
+      starts_at: new Date(now - 15 * 60_000).toISOString(),
+      ends_at: new Date(now + 45 * 60_000).toISOString(),
+    },
+  });
+  await rt.maintenance.create({
+    name: "Nightly database vacuum",
+    monitor_ids: [ids.get("Customer portal")!],
+    schedule: {
+      kind: "weekly",
+      weekdays: [1, 2, 3, 4, 5],
+      time: "03:00",
+      duration_min: 30,
+      timezone: "Europe/Berlin",
+    },
+  });
+  const page = await rt.statusPages.create({
+    title: "Acme status",
+    slug: "acme",
+    description: "Live status of Acme's public services.",
+    entries: [
+      { monitor_id: ids.get("Acme Storefront")!, display_name: "Online shop", show_apps: true },
+      { monitor_id: ids.get("Customer portal")!, display_name: "Customer portal" },
+      { monitor_id: ids.get("Developer docs")!, display_name: "Documentation" },
+    ],
+  });
+  const incident = await rt.statusPages.createIncident(page.id, {
+    title: "Search results are missing",
+    monitor_ids: [ids.get("Acme Storefront")!],
+    status: "investigating",
+    message: "Product search returns no results for some customers. We are looking into it.",
+  });
+  await rt.statusPages.addUpdate(page.id, incident.id, {
+    status: "identified",
+    message: "A search node lost its index after a failed deploy; it is being rebuilt.",
+  });
   await rt.accounts.createUser(USER);
   return ids;
 }
@@ -181,6 +227,10 @@ const config = loadConfig({ DATABASE_PATH: `${dir}/demo.db`, LOG_LEVEL: "error" 
     ["settings", "/settings", { width: 1280, height: 900 }],
     ["channel-form", "/settings/channels/new?kind=webhook", { width: 1280, height: 900 }],
     ["add-website", "/monitors/new", { width: 1280, height: 900 }],
+    ["maintenance", "/maintenance", { width: 1280, height: 900 }],
+    ["status-page", "/status/acme", { width: 1280, height: 900 }],
+    ["status-page-phone", "/status/acme", { width: 390, height: 844 }],
+    ["overview-search", "/?q=search", { width: 1440, height: 900 }],
   ];
   for (const scheme of ["light", "dark"] as const) {
     const context = await chrome.browser.newContext({ colorScheme: scheme, deviceScaleFactor: 1 });

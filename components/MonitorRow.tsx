@@ -62,6 +62,18 @@ function target(row: OverviewRow): string {
     : `<span class="row-url">${text}</span>`;
 }
 
+/** The monitor's tags as chips, each a link to the overview filtered by it. */
+function tagChips(tags: readonly string[]): string {
+  if (tags.length === 0) return "";
+  // Tags are validated words ([a-z0-9_-]), escaped anyway.
+  return `<span class="tag-chips">${
+    tags.map((t) => {
+      const tag = escapeHtml(t);
+      return `<a class="tag-chip" href="/?tag=${encodeURIComponent(t)}">${tag}</a>`;
+    }).join("")
+  }</span>`;
+}
+
 /** A monitor row. */
 export function MonitorRow({ row, now, oob, context }: MonitorRowProps) {
   const m = row.monitor;
@@ -79,8 +91,8 @@ export function MonitorRow({ row, now, oob, context }: MonitorRowProps) {
     `<div class="row-id"><span class="pill pill-${row.status}">${
       STATUS_LABELS[row.status]
     }</span><div><a class="row-name" href="/monitors/${m.id}">${escapeHtml(m.name)}</a>${
-      target(row)
-    }${
+      tagChips(m.tags)
+    }${target(row)}${
       note
         ? `<span class="cert-note" title="${escapeHtml(note.title)}">${
           escapeHtml(note.text)

@@ -223,3 +223,20 @@ Deno.test("page loads reuse the rows read before but always show new checks, edi
   assert.equal(rowOf(html, sites[4].id), "maintenance");
   assert.equal(rowOf(html, sites[0].id), "up");
 });
+
+Deno.test("a row shows its monitor's tags as links that filter the overview by them", async () => {
+  await using f = await webFixture({ probe: () => Promise.resolve(UP) });
+  const c = await f.login();
+  const m = await f.rt.service.create({
+    name: "Shop",
+    url: "https://shop.example/",
+    tags: "prod eu-west",
+  });
+  const html = (await c.get("/")).text;
+  const row = new RegExp(`<div id="m-${m.id}"[^]*?</dl></div>`).exec(html)![0];
+  assert.match(row, /<a class="tag-chip" href="\/\?tag=eu-west">eu-west<\/a>/);
+  assert.match(row, /<a class="tag-chip" href="\/\?tag=prod">prod<\/a>/);
+  const filtered = (await c.get("/?tag=prod")).text;
+  assert.match(filtered, new RegExp(`id="m-${m.id}"`));
+  assert.doesNotMatch((await c.get("/?tag=staging")).text, new RegExp(`id="m-${m.id}"`));
+});
