@@ -82,7 +82,7 @@ export interface RuntimeOptions {
 /** The longest `stop()` waits for checks in flight before closing anyway. */
 const STOP_WAIT_MS = 3_000;
 
-/** How far ahead status pages announce maintenance, and at most how many occurrences. */
+/** How far ahead status pages announce maintenance, and at most how many windows. */
 const UPCOMING_MAINTENANCE_MS = 14 * 86_400_000;
 const UPCOMING_MAINTENANCE_MAX = 10;
 
@@ -184,8 +184,10 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     sla: new SlaService(store),
     statusPages: new StatusPageService(store, {
       baseUrl: config.baseUrl,
+      // The next occurrence of each window (a nightly window is one entry, not fourteen).
       maintenance: async (monitorIds, now) =>
         (await upcomingMaintenance(store, monitorIds, now, UPCOMING_MAINTENANCE_MS))
+          .filter((u, i, all) => all.findIndex((v) => v.window.id === u.window.id) === i)
           .slice(0, UPCOMING_MAINTENANCE_MAX)
           .map((u) => ({
             title: u.window.name,

@@ -610,3 +610,27 @@ Deno.test("SLA of a status page: every monitor it shows, as JSON and CSV (API) a
   const anon = await f.anonymous().get(`/status-pages/${page.id}/sla.csv`);
   assert.equal(anon.res.status, 303, "the download needs a session");
 });
+
+Deno.test("public page: upcoming maintenance of its monitors, each window once; others' never", async () => {
+  await using f = await webFixture({ probe });
+  const { db, hidden } = await seed(f.rt);
+  const weekly = {
+    kind: "weekly",
+    weekdays: [1, 2, 3, 4, 5, 6, 7],
+    time: "03:00",
+    duration_min: 30,
+    timezone: "Europe/Berlin",
+  };
+  await f.rt.maintenance.create({ name: "Nightly vacuum", monitor_ids: [db.id], schedule: weekly });
+  await f.rt.maintenance.create({
+    name: "Payroll migration",
+    monitor_ids: [hidden.id],
+    schedule: weekly,
+  });
+  const page = await f.anonymous().get("/status/acme");
+  assert.equal(page.res.status, 200);
+  assert.match(page.text, /Upcoming maintenance/);
+  assert.equal(page.text.split("Nightly vacuum").length - 1, 1, "one entry for a daily window");
+  assert.match(page.text, /Affects: Database/);
+  assert.ok(!page.text.includes("Payroll migration"), "a window of an unchosen monitor");
+});
