@@ -26,6 +26,13 @@ import type {
   SuppressedDown,
   User,
 } from "./records.ts";
+import type {
+  IncidentUpdateStatus,
+  StatusIncidentRecord,
+  StatusIncidentUpdate,
+  StatusPageEntry,
+  StatusPageRecord,
+} from "./status_records.ts";
 
 /** A result row, before it is mapped to a record. */
 export type Row = Record<string, unknown>;
@@ -220,5 +227,53 @@ export function toPushState(r: Row): PushState {
     startedAt: n(r.started_at),
     lastDurationMs: n(r.last_duration_ms),
     lateExpectedAt: n(r.late_expected_at),
+  };
+}
+
+/** A status_pages row (with its entries) as a `StatusPageRecord`. */
+export function toStatusPage(r: Row, entries: StatusPageEntry[]): StatusPageRecord {
+  return {
+    id: r.id as number,
+    slug: r.slug as string,
+    title: r.title as string,
+    description: r.description as string,
+    customDomain: (r.custom_domain as string | null) ?? null,
+    logoType: (r.logo_type as string | null) ?? null,
+    logoUpdatedAt: (r.logo_updated_at as number | null) ?? null,
+    createdAt: r.created_at as number,
+    updatedAt: r.updated_at as number,
+    entries,
+  };
+}
+
+/** A status_page_entries row as a `StatusPageEntry`. */
+export const toStatusPageEntry = (r: Row): StatusPageEntry => ({
+  monitorId: r.monitor_id as number,
+  displayName: r.display_name as string,
+  showApps: bool(r.show_apps),
+});
+
+/** A status_incident_updates row as a `StatusIncidentUpdate`. */
+export const toStatusUpdate = (r: Row): StatusIncidentUpdate => ({
+  id: r.id as number,
+  incidentId: r.incident_id as number,
+  status: r.status as IncidentUpdateStatus,
+  message: r.message as string,
+  createdAt: r.created_at as number,
+  updatedAt: r.updated_at as number,
+});
+
+/** A status_incidents row with its updates (newest first) as a `StatusIncidentRecord`. */
+export function toStatusIncident(r: Row, updates: StatusIncidentUpdate[]): StatusIncidentRecord {
+  return {
+    id: r.id as number,
+    pageId: r.page_id as number,
+    title: r.title as string,
+    monitorIds: JSON.parse(r.monitor_ids as string) as number[],
+    status: r.status as IncidentUpdateStatus,
+    createdAt: r.created_at as number,
+    updatedAt: r.updated_at as number,
+    resolvedAt: (r.resolved_at as number | null) ?? null,
+    updates,
   };
 }

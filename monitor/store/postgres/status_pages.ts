@@ -2,6 +2,7 @@
 import type { Q, Row } from "./db.ts";
 import { StoreConflictError } from "../store.ts";
 import { sqlState } from "./errors.ts";
+import { toStatusIncident, toStatusPage, toStatusPageEntry, toStatusUpdate } from "../rows.ts";
 import {
   type DayCounts,
   incidentState,
@@ -34,31 +35,10 @@ function conflict(err: unknown): unknown {
   );
 }
 
-function toPage(r: Row, entries: StatusPageEntry[]): StatusPageRecord {
-  return {
-    id: r.id as number,
-    slug: r.slug as string,
-    title: r.title as string,
-    description: r.description as string,
-    customDomain: (r.custom_domain as string | null) ?? null,
-    logoType: (r.logo_type as string | null) ?? null,
-    logoUpdatedAt: (r.logo_updated_at as number | null) ?? null,
-    createdAt: r.created_at as number,
-    updatedAt: r.updated_at as number,
-    entries,
-  };
-}
-
-const toEntry = (r: Row): StatusPageEntry => ({
-  monitorId: r.monitor_id as number,
-  displayName: r.display_name as string,
-  showApps: r.show_apps as boolean,
-});
-
 async function entriesOf(q: Q, pageId: number): Promise<StatusPageEntry[]> {
   const rows = await q`SELECT * FROM status_page_entries WHERE page_id = ${pageId}
     ORDER BY position, monitor_id`;
-  return rows.map(toEntry);
+  return rows.map(toStatusPageEntry);
 }
 
 /** Every page with its entries. */
@@ -71,24 +51,24 @@ export async function listPages(q: Q): Promise<StatusPageRecord[]> {
     const r of await q`SELECT * FROM status_page_entries ORDER BY page_id, position, monitor_id`
   ) {
     const list = entries.get(r.page_id as number) ?? [];
-    list.push(toEntry(r));
+    list.push(toStatusPageEntry(r));
     entries.set(r.page_id as number, list);
   }
-  return pages.map((r) => toPage(r, entries.get(r.id as number) ?? []));
+  return pages.map((r) => toStatusPage(r, entries.get(r.id as number) ?? []));
 }
 
 /** One page, or null. */
 export async function getPage(q: Q, id: number): Promise<StatusPageRecord | null> {
   const [r] = await q`SELECT id, slug, title, description, custom_domain, logo_type,
       logo_updated_at, created_at, updated_at FROM status_pages WHERE id = ${id}`;
-  return r ? toPage(r, await entriesOf(q, id)) : null;
+  return r ? toStatusPage(r, await entriesOf(q, id)) : null;
 }
 
 /** The page at `slug`, or null. */
 export async function pageBySlug(q: Q, slug: string): Promise<StatusPageRecord | null> {
   const [r] = await q`SELECT id, slug, title, description, custom_domain, logo_type,
       logo_updated_at, created_at, updated_at FROM status_pages WHERE slug = ${slug}`;
-  return r ? toPage(r, await entriesOf(q, r.id as number)) : null;
+  return r ? toStatusPage(r, await entriesOf(q, r.id as number)) : null;
 }
 
 /** Custom domain → slug. */
@@ -194,15 +174,6 @@ export async function dailyCounts(q: Q, monitorIds: number[], from: number): Pro
   }));
 }
 
-const toUpdate = (r: Row): StatusIncidentUpdate => ({
-  id: r.id as number,
-  incidentId: r.incident_id as number,
-  status: r.status as IncidentUpdateStatus,
-  message: r.message as string,
-  createdAt: r.created_at as number,
-  updatedAt: r.updated_at as number,
-});
-
 async function withUpdates(q: Q, rows: readonly Row[]): Promise<StatusIncidentRecord[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id as number);
@@ -211,22 +182,12 @@ async function withUpdates(q: Q, rows: readonly Row[]): Promise<StatusIncidentRe
     const r of await q`SELECT * FROM status_incident_updates
       WHERE incident_id = ANY(${q.array(ids)}::bigint[]) ORDER BY created_at DESC, id DESC`
   ) {
-    const u = toUpdate(r);
+    const u = toStatusUpdate(r);
     const list = byIncident.get(u.incidentId) ?? [];
     list.push(u);
     byIncident.set(u.incidentId, list);
   }
-  return rows.map((r) => ({
-    id: r.id as number,
-    pageId: r.page_id as number,
-    title: r.title as string,
-    monitorIds: JSON.parse(r.monitor_ids as string) as number[],
-    status: r.status as IncidentUpdateStatus,
-    createdAt: r.created_at as number,
-    updatedAt: r.updated_at as number,
-    resolvedAt: (r.resolved_at as number | null) ?? null,
-    updates: byIncident.get(r.id as number) ?? [],
-  }));
+  return rows.map((r) => toStatusIncident(r, byIncident.get(r.id as number) ?? []));
 }
 
 /** Open incidents and those resolved since `resolvedSince`, newest first. */

@@ -15,7 +15,7 @@ import {
   type StatusPageRecord,
   type StatusUpdateFields,
 } from "../status_records.ts";
-import { bool } from "../rows.ts";
+import { toStatusIncident, toStatusPage, toStatusPageEntry, toStatusUpdate } from "../rows.ts";
 
 type Row = Record<string, unknown>;
 
@@ -45,27 +45,6 @@ function conflict(err: unknown): unknown {
   return m ? new StoreConflictError(`status_pages.${m[1]}`) : err;
 }
 
-function toPage(r: Row, entries: StatusPageEntry[]): StatusPageRecord {
-  return {
-    id: r.id as number,
-    slug: r.slug as string,
-    title: r.title as string,
-    description: r.description as string,
-    customDomain: (r.custom_domain as string | null) ?? null,
-    logoType: (r.logo_type as string | null) ?? null,
-    logoUpdatedAt: (r.logo_updated_at as number | null) ?? null,
-    createdAt: r.created_at as number,
-    updatedAt: r.updated_at as number,
-    entries,
-  };
-}
-
-const toEntry = (r: Row): StatusPageEntry => ({
-  monitorId: r.monitor_id as number,
-  displayName: r.display_name as string,
-  showApps: bool(r.show_apps),
-});
-
 const PAGE_COLUMNS =
   "id, slug, title, description, custom_domain, logo_type, logo_updated_at, created_at, updated_at";
 
@@ -73,14 +52,14 @@ function entriesOf(db: Db, pageId: number): StatusPageEntry[] {
   return (stmt(
     db,
     "SELECT * FROM status_page_entries WHERE page_id = ? ORDER BY position, monitor_id",
-  ).all(pageId) as Row[]).map(toEntry);
+  ).all(pageId) as Row[]).map(toStatusPageEntry);
 }
 
 function pageWhere(db: Db, where: string, value: number | string): StatusPageRecord | null {
   const r = stmt(db, `SELECT ${PAGE_COLUMNS} FROM status_pages WHERE ${where} = ?`).get(value) as
     | Row
     | undefined;
-  return r ? toPage(r, entriesOf(db, r.id as number)) : null;
+  return r ? toStatusPage(r, entriesOf(db, r.id as number)) : null;
 }
 
 /** Every page with its entries. */
@@ -93,10 +72,10 @@ export function listPages(db: Db): StatusPageRecord[] {
       .all() as Row[]
   ) {
     const list = entries.get(r.page_id as number) ?? [];
-    list.push(toEntry(r));
+    list.push(toStatusPageEntry(r));
     entries.set(r.page_id as number, list);
   }
-  return pages.map((r) => toPage(r, entries.get(r.id as number) ?? []));
+  return pages.map((r) => toStatusPage(r, entries.get(r.id as number) ?? []));
 }
 
 /** One page, or null. */
@@ -217,15 +196,6 @@ export function dailyCounts(db: Db, monitorIds: number[], from: number): DayCoun
   }));
 }
 
-const toUpdate = (r: Row): StatusIncidentUpdate => ({
-  id: r.id as number,
-  incidentId: r.incident_id as number,
-  status: r.status as IncidentUpdateStatus,
-  message: r.message as string,
-  createdAt: r.created_at as number,
-  updatedAt: r.updated_at as number,
-});
-
 function withUpdates(db: Db, rows: Row[]): StatusIncidentRecord[] {
   if (rows.length === 0) return [];
   const byIncident = new Map<number, StatusIncidentUpdate[]>();
@@ -237,22 +207,12 @@ function withUpdates(db: Db, rows: Row[]): StatusIncidentRecord[] {
        ORDER BY created_at DESC, id DESC`,
     ).all(ids) as Row[]
   ) {
-    const u = toUpdate(r);
+    const u = toStatusUpdate(r);
     const list = byIncident.get(u.incidentId) ?? [];
     list.push(u);
     byIncident.set(u.incidentId, list);
   }
-  return rows.map((r) => ({
-    id: r.id as number,
-    pageId: r.page_id as number,
-    title: r.title as string,
-    monitorIds: JSON.parse(r.monitor_ids as string) as number[],
-    status: r.status as IncidentUpdateStatus,
-    createdAt: r.created_at as number,
-    updatedAt: r.updated_at as number,
-    resolvedAt: (r.resolved_at as number | null) ?? null,
-    updates: byIncident.get(r.id as number) ?? [],
-  }));
+  return rows.map((r) => toStatusIncident(r, byIncident.get(r.id as number) ?? []));
 }
 
 /** Open incidents and those resolved since `resolvedSince`, newest first. */
