@@ -9,7 +9,14 @@ import type { ChannelField } from "../monitor/alerts/channels/spec.ts";
 import type { ChannelKindInfo } from "../monitor/alerts/channel_service.ts";
 import type { PageContext } from "./types.ts";
 import { Layout } from "./Layout.tsx";
-import { Checkbox, controlAttrs, Field, TextInput } from "./FormFields.tsx";
+import {
+  Checkbox,
+  controlAttrs,
+  ErrorSummary,
+  Field,
+  summaryItems,
+  TextInput,
+} from "./FormFields.tsx";
 import { KindPicker } from "./ChannelsSection.tsx";
 
 /** The form name of a setting. */
@@ -94,10 +101,9 @@ function SettingControl(
 /** The form region. */
 export function ChannelForm(props: ChannelFormProps) {
   const { kind, values, errors } = props;
-  const shown = new Set(["name", "is_default", ...kind.fields.map((f) => configName(f.name))]);
-  // Messages without a field of their own (an unknown kind or setting) go in the summary.
-  const others = Object.entries(errors).filter(([k]) => !shown.has(k));
-  const count = Object.keys(errors).length;
+  // Messages without a field of their own (an unknown kind or setting) come first, unlinked.
+  const labels: Record<string, string> = { name: "Name", is_default: "Default for new monitors" };
+  for (const f of kind.fields) labels[configName(f.name)] = f.label;
   return (
     <form
       id="channel-form"
@@ -111,16 +117,7 @@ export function ChannelForm(props: ChannelFormProps) {
     >
       <input type="hidden" name="_csrf" value={props.csrf} />
       <input type="hidden" name="kind" value={kind.kind} />
-      {count > 0 && (
-        <div class="form-errors" role="alert">
-          {count === 1 ? "One field needs attention." : `${count} fields need attention.`}
-          {others.map(([k, msg]) => (
-            <p>
-              {k === "kind" || k === "config" ? msg : `${k}: ${msg}`}
-            </p>
-          ))}
-        </div>
-      )}
+      <ErrorSummary items={summaryItems(errors, labels)} />
       <fieldset>
         <legend>Channel</legend>
         <p class="muted">Kind: {kind.label}</p>

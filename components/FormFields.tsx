@@ -133,3 +133,63 @@ export function AreaInput(
     </Field>
   );
 }
+
+/** One message of a failed submit; `field` (its control is `#f-<field>`) makes it a link. */
+export interface SummaryItem {
+  field?: string;
+  text: string;
+}
+
+/**
+ * The messages of `errors` in the order of `labels` (field → label), each a link to its field,
+ * after those without a field of their own (`_form`, or names the form has no control for).
+ */
+export function summaryItems(
+  errors: Record<string, string>,
+  labels: Readonly<Record<string, string>>,
+): SummaryItem[] {
+  const unlinked = Object.keys(errors).filter((k) => !(k in labels));
+  return [
+    ...unlinked.map((k) => ({ text: k === "_form" ? errors[k] : `${k}: ${errors[k]}` })),
+    ...Object.keys(labels).filter((k) => errors[k]).map((k) => ({
+      field: k,
+      text: `${labels[k]}: ${errors[k]}`,
+    })),
+  ];
+}
+
+/** One summary message (a component: Hono would print a `key` on an <li> as an attribute). */
+function SummaryLine({ item }: { item: SummaryItem }) {
+  return <li>{item.field ? <a href={`#f-${item.field}`}>{item.text}</a> : item.text}</li>;
+}
+
+/**
+ * The error summary at the top of a failed form. It takes the focus (autofocus works on page load
+ * without JavaScript and after an htmx swap; app.js scrolls it into view) and links every message
+ * to its field.
+ */
+export function ErrorSummary({ items }: { items: SummaryItem[] }) {
+  if (items.length === 0) return null;
+  const fields = items.filter((i) => i.field).length;
+  return (
+    <div
+      id="form-errors"
+      class="form-errors"
+      role="alert"
+      tabindex={-1}
+      autofocus
+      aria-labelledby="form-errors-title"
+    >
+      <h2 id="form-errors-title">
+        {fields === 0
+          ? "The form could not be saved."
+          : fields === 1
+          ? "One field needs attention:"
+          : `${fields} fields need attention:`}
+      </h2>
+      <ul>
+        {items.map((i) => <SummaryLine key={i.field ?? i.text} item={i} />)}
+      </ul>
+    </div>
+  );
+}

@@ -5,7 +5,7 @@
 import type { MaintenanceView } from "../monitor/maintenance_windows.ts";
 import type { PageContext } from "./types.ts";
 import { Layout } from "./Layout.tsx";
-import { Field, TextInput, type Values } from "./FormFields.tsx";
+import { ErrorSummary, Field, summaryItems, TextInput, type Values } from "./FormFields.tsx";
 import { utc } from "./format.ts";
 
 /** A window as the list shows it; `scheduleText` is the schedule in words. */
@@ -112,24 +112,24 @@ const KINDS: [string, string][] = [
   ["cron", "Cron expression, in a time zone"],
 ];
 
+/** The form's fields in order, as the error summary names them (each has a `#f-<name>`). */
+const LABELS: Readonly<Record<string, string>> = {
+  name: "Name",
+  description: "Description",
+  monitor_ids: "Monitors",
+  kind: "Kind",
+  timezone: "Time zone",
+  starts_at: "Starts",
+  ends_at: "Ends",
+  weekdays: "Weekdays",
+  time: "Start time",
+  cron: "Cron expression",
+  duration_min: "Duration",
+};
+
 /** The form region (swapped by htmx on 422). */
 export function MaintenanceForm(props: MaintenanceFormProps) {
   const { values, errors } = props;
-  const count = Object.keys(errors).length;
-  const known = new Set([
-    "name",
-    "description",
-    "monitor_ids",
-    "kind",
-    "starts_at",
-    "ends_at",
-    "weekdays",
-    "time",
-    "duration_min",
-    "cron",
-    "timezone",
-  ]);
-  const others = Object.entries(errors).filter(([k]) => !known.has(k));
   const kind = values.kind || "once";
   return (
     <form
@@ -143,16 +143,7 @@ export function MaintenanceForm(props: MaintenanceFormProps) {
       novalidate
     >
       <input type="hidden" name="_csrf" value={props.csrf} />
-      {count > 0 && (
-        <div class="form-errors" role="alert">
-          {count === 1 ? "One field needs attention." : `${count} fields need attention.`}
-          {others.map(([k, msg]) => (
-            <p>
-              {k}: {msg}
-            </p>
-          ))}
-        </div>
-      )}
+      <ErrorSummary items={summaryItems(errors, LABELS)} />
       <fieldset>
         <legend>Window</legend>
         <TextInput
@@ -171,7 +162,13 @@ export function MaintenanceForm(props: MaintenanceFormProps) {
         />
         <div class={errors.monitor_ids ? "field field-invalid" : "field"}>
           <span class="label" id="monitor_ids-label">Monitors</span>
-          <div class="checks" role="group" aria-labelledby="monitor_ids-label">
+          <div
+            class="checks"
+            role="group"
+            aria-labelledby="monitor_ids-label"
+            id="f-monitor_ids"
+            tabindex={-1}
+          >
             {props.monitors.map((m) => (
               <label class={m.parentId === null ? "check" : "check check-app"}>
                 <input
@@ -224,7 +221,13 @@ export function MaintenanceForm(props: MaintenanceFormProps) {
         <p class="muted">Weekly</p>
         <div class={errors.weekdays ? "field field-invalid" : "field"}>
           <span class="label" id="weekdays-label">Weekdays</span>
-          <div class="checks checks-inline" role="group" aria-labelledby="weekdays-label">
+          <div
+            class="checks checks-inline"
+            role="group"
+            aria-labelledby="weekdays-label"
+            id="f-weekdays"
+            tabindex={-1}
+          >
             {DAYS.map((d, i) => (
               <label class="check">
                 <input

@@ -10,7 +10,17 @@
 import type { PageContext } from "./types.ts";
 import type { MonitorFieldName } from "../monitor/monitor_fields.ts";
 import { Layout } from "./Layout.tsx";
-import { AreaInput, Checkbox, controlAttrs, Field, NumberInput, TextInput } from "./FormFields.tsx";
+import {
+  AreaInput,
+  Checkbox,
+  controlAttrs,
+  ErrorSummary,
+  Field,
+  NumberInput,
+  type SummaryItem,
+  summaryItems,
+  TextInput,
+} from "./FormFields.tsx";
 
 /** A website that can be picked as parent. */
 export interface ParentOption {
@@ -425,57 +435,16 @@ function FormControl(
  * The messages of a failed submit in form order, each a link to its field; `_form` (a message
  * about the whole form) comes first, without a link.
  */
-export function errorList(errors: Record<string, string>): { field?: string; text: string }[] {
+export function errorList(errors: Record<string, string>): SummaryItem[] {
   const ordered = SECTIONS.flatMap((s) => s.fields as readonly string[]);
-  const rest = Object.keys(errors).filter((k) => k !== "_form" && !ordered.includes(k));
-  const items: { field?: string; text: string }[] = errors._form ? [{ text: errors._form }] : [];
-  for (const name of [...ordered, ...rest]) {
-    if (!errors[name]) continue;
-    const label = (FORM_FIELDS as Record<string, FormField | undefined>)[name]?.label ?? name;
-    items.push({ field: name, text: `${label}: ${errors[name]}` });
-  }
-  return items;
-}
-
-/**
- * The error summary at the top of a failed form. It takes the focus (autofocus works on page load
- * without JavaScript and after an htmx swap; app.js scrolls it into view) and links every message
- * to its field.
- */
-function ErrorSummary({ errors }: { errors: Record<string, string> }) {
-  const items = errorList(errors);
-  const fields = items.filter((i) => i.field).length;
-  return (
-    <div
-      id="form-errors"
-      class="form-errors"
-      role="alert"
-      tabindex={-1}
-      autofocus
-      aria-labelledby="form-errors-title"
-    >
-      <h2 id="form-errors-title">
-        {fields === 0
-          ? "The form could not be saved."
-          : fields === 1
-          ? "One field needs attention:"
-          : `${fields} fields need attention:`}
-      </h2>
-      <ul>
-        {items.map((i) => (
-          <li key={i.field ?? "_form"}>
-            {i.field ? <a href={`#f-${i.field}`}>{i.text}</a> : i.text}
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
+  const labels: Record<string, string> = {};
+  for (const name of ordered) labels[name] = FORM_FIELDS[name as MonitorFieldName].label;
+  return summaryItems(errors, labels);
 }
 
 /** The form region. */
 export function MonitorForm(props: MonitorFormProps) {
   const { values: v, errors: e } = props;
-  const count = Object.keys(e).length;
   return (
     <form
       id="monitor-form"
@@ -488,7 +457,7 @@ export function MonitorForm(props: MonitorFormProps) {
       novalidate
     >
       <input type="hidden" name="_csrf" value={props.csrf} />
-      {count > 0 && <ErrorSummary errors={e} />}
+      <ErrorSummary items={errorList(e)} />
       {SECTIONS.map((section) => {
         const controls = section.fields.map((name) => (
           <FormControl

@@ -10,7 +10,14 @@ import type {
 } from "../monitor/store/status_records.ts";
 import type { PageContext } from "./types.ts";
 import { Layout } from "./Layout.tsx";
-import { Checkbox, controlAttrs, Field, TextInput } from "./FormFields.tsx";
+import {
+  Checkbox,
+  controlAttrs,
+  ErrorSummary,
+  Field,
+  summaryItems,
+  TextInput,
+} from "./FormFields.tsx";
 import { iso, utc } from "./format.ts";
 
 /** What each incident stage is called in forms (the public words live in the model). */
@@ -40,18 +47,21 @@ function Crumbs() {
   );
 }
 
-function Errors(props: { errors: Record<string, string> }) {
-  const list = Object.entries(props.errors);
-  if (list.length === 0) return null;
-  return (
-    <div class="form-errors" role="alert" tabindex={-1}>
-      <p>Nothing was saved. Please fix:</p>
-      <ul>
-        {list.map(([k, v]) => <li key={k}>{`${k.replaceAll("_", " ")}: ${v}`}</li>)}
-      </ul>
-    </div>
-  );
+/** A failed submit's messages, each linked to its field (`#f-<name>`) when the form has one. */
+function Errors(props: { errors: Record<string, string>; labels: Record<string, string> }) {
+  return <ErrorSummary items={summaryItems(props.errors, props.labels)} />;
 }
+
+/** The fields of each form, in order, as its error summary names them. */
+const PAGE_LABELS = {
+  title: "Title",
+  slug: "Slug",
+  description: "Description",
+  custom_domain: "Custom domain",
+  logo: "Logo",
+};
+const INCIDENT_LABELS = { title: "Incident title", status: "Status", message: "First update" };
+const UPDATE_LABELS = { status: "Status", message: "Message" };
 
 /** The list of status pages. */
 export function StatusPagesListPage(props: { ctx: PageContext; pages: StatusPageRecord[] }) {
@@ -130,7 +140,7 @@ export function StatusPageForm(props: StatusPageFormProps) {
       action={props.action}
       enctype="multipart/form-data"
     >
-      <Errors errors={e} />
+      <Errors errors={e} labels={PAGE_LABELS} />
       <input type="hidden" name="_csrf" value={props.csrf} />
       <fieldset>
         <legend>Page</legend>
@@ -316,7 +326,7 @@ function NewIncidentForm(
       action={`/status-pages/${props.page.id}/incidents`}
     >
       <h2>Report an incident</h2>
-      <Errors errors={e} />
+      <Errors errors={e} labels={INCIDENT_LABELS} />
       <input type="hidden" name="_csrf" value={props.csrf} />
       <TextInput name="title" label="Incident title" values={s.values} errors={e} required />
       <div class="grid-2">
@@ -489,7 +499,7 @@ export function UpdateEditPage(
         action={`/status-pages/${page.id}/incidents/${incident.id}/updates/${props.updateId}/edit`}
       >
         <h1>Edit update of “{incident.title}”</h1>
-        <Errors errors={e} />
+        <Errors errors={e} labels={UPDATE_LABELS} />
         <input type="hidden" name="_csrf" value={props.ctx.csrf} />
         <Field name="status" label="Status" errors={e}>
           <StatusSelect name="status" id="f-status" selected={v.status} errors={e} />
