@@ -5,13 +5,16 @@ import type { Flash, NavItem, PageContext } from "./types.ts";
 
 /**
  * htmx settings, read by htmx from this meta tag: no eval (CSP has no 'unsafe-eval'), no injected
- * indicator <style> (CSP has no inline styles), 422 responses are swapped (forms re-render with
+ * indicator <style> and no `style` attribute carried over while settling a swap (CSP has no inline
+ * styles: htmx copies an old element's style onto its new twin, which the browser refuses), 422
+ * responses are swapped (forms re-render with
  * their messages), and history snapshots are not kept in localStorage (they hold private pages).
  */
 export const HTMX_CONFIG = JSON.stringify({
   allowEval: false,
   allowScriptTags: false,
   includeIndicatorStyles: false,
+  attributesToSettle: ["class", "width", "height"],
   selfRequestsOnly: true,
   historyCacheSize: 0,
   refreshOnHistoryMiss: true,

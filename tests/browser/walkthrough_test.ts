@@ -169,6 +169,18 @@ Deno.test({
     await page.click("#form-errors a[href='#f-interval_s']");
     assert.equal(await page.evaluate(() => document.activeElement?.id), "f-interval_s");
 
+    // Another form swapped back with messages (text fields re-filled by the same ids): htmx must
+    // not carry inline styles over while it settles the swap.
+    await page.goto(`${served.url}/maintenance/new`);
+    await page.locator("#f-name").fill("Upgrade");
+    await page.locator("#f-starts_at").fill("2026-12-03T04:00");
+    await page.locator("#f-ends_at").fill("2026-12-03T03:00");
+    await Promise.all([
+      page.waitForResponse((r) => r.status() === 422),
+      page.click("main form button[type=submit]"),
+    ]);
+    await page.locator("#form-errors").waitFor();
+
     // Without htmx (a full page answer) the summary is focused on load.
     const nojs = await chrome.browser.newContext({ javaScriptEnabled: false });
     const plain = await nojs.newPage();
