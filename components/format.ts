@@ -44,21 +44,27 @@ export const STATUS_LABELS: Record<MonitorStatus, string> = {
 };
 
 /**
- * "12 s ago", "5 min ago", "3 h ago", "2 d ago".
+ * "12 s ago", "5 min ago", "3 h ago", "2 d ago"; a time ahead reads "in 8 h" (a push monitor's
+ * next expected ping).
  *
  * @example
  * ```ts
  * import { ago } from "./format.ts";
  * ago(1_000, 13_000); // "12 s ago"
+ * ago(13_000, 1_000); // "in 12 s"
  * ```
  */
 export function ago(t: number, now: number): string {
-  const s = Math.max(0, Math.round((now - t) / 1000));
+  const s = Math.round(Math.abs(now - t) / 1000);
   if (s < 2) return "just now";
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 172_800) return `${Math.floor(s / 3600)} h ago`;
-  return `${Math.floor(s / 86_400)} d ago`;
+  const span = s < 60
+    ? `${s} s`
+    : s < 3600
+    ? `${Math.floor(s / 60)} min`
+    : s < 172_800
+    ? `${Math.floor(s / 3600)} h`
+    : `${Math.floor(s / 86_400)} d`;
+  return t > now ? `in ${span}` : `${span} ago`;
 }
 
 /**

@@ -1,6 +1,6 @@
 /** The dashboard's text formats: one uptime format, kind-fitting result labels, errors said once. */
 import assert from "node:assert/strict";
-import { errorDetail, errorLine, pct, resultText } from "../../components/format.ts";
+import { ago, errorDetail, errorLine, pct, resultText } from "../../components/format.ts";
 import type { ErrorKind } from "../../monitor/types.ts";
 
 Deno.test("pct() shows two decimals, rounded to the nearest, never 100.00% below 100", () => {
@@ -103,4 +103,19 @@ Deno.test("errorLine() never repeats a label back to back for any kind", () => {
       for (let i = 1; i < words.length; i++) assert.notEqual(words[i], words[i - 1], line);
     }
   }
+});
+
+Deno.test("ago() says how long ago, or how long until a time ahead", () => {
+  const now = 1_000_000_000;
+  const cases: [number, string][] = [
+    [now, "just now"],
+    [now - 12_000, "12 s ago"],
+    [now - 5 * 60_000, "5 min ago"],
+    [now - 3 * 3_600_000, "3 h ago"],
+    [now - 3 * 86_400_000, "3 d ago"],
+    [now + 12_000, "in 12 s"],
+    [now + 8 * 3_600_000, "in 8 h"],
+    [now + 3 * 86_400_000, "in 3 d"],
+  ];
+  for (const [t, want] of cases) assert.equal(ago(t, now), want, String(t - now));
 });
