@@ -1,4 +1,5 @@
 /** The HTTP application: health, metrics, API v1 and the dashboard. */
+import { countStatuses } from "../monitor/overview.ts";
 import { Hono } from "hono";
 import type { Runtime } from "../runtime.ts";
 import { apiRoutes } from "./api.ts";
@@ -53,7 +54,9 @@ export function createApp(rt: Runtime, web: WebOptions = {}): Hono {
 
   app.get("/metrics", bearerAuth(rt.accounts), async (c) => {
     c.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    const [counts, views] = await Promise.all([rt.statusCounts(), rt.service.list()]);
+    // One read: the per-monitor lines and the counts by status come from the same views.
+    const views = await rt.service.list();
+    const counts = countStatuses(views);
     const monitors = views.map((v) => ({
       id: v.monitor.id,
       name: v.monitor.name,
