@@ -298,17 +298,19 @@ export class MaintenanceService {
 
 /**
  * Monitor counts by displayed status, with MAINTENANCE: the store's counts, each active monitor a
- * window covers moved from its underlying status to `maintenance` (paused still wins).
+ * window covers moved from its underlying status to `maintenance` (paused still wins). `base`:
+ * the store's counts when the caller has just read them (with `statusSummary()`).
  */
 export async function statusCounts(
   store: Pick<Repositories, "dashboard" | "maintenance" | "monitors" | "states">,
   now: number,
+  base?: Omit<Record<MonitorStatus, number>, "maintenance">,
 ): Promise<Record<MonitorStatus, number>> {
-  const [base, windows] = await Promise.all([
-    store.dashboard.statusCounts(),
+  const [counted, windows] = await Promise.all([
+    base ?? store.dashboard.statusCounts(),
     store.maintenance.list(),
   ]);
-  const counts: Record<MonitorStatus, number> = { ...base, maintenance: 0 };
+  const counts: Record<MonitorStatus, number> = { ...counted, maintenance: 0 };
   if (windows.length === 0) return counts;
   const monitors = (await store.monitors.list()).filter((m) => m.active);
   const active = activeMaintenance(windows, monitors, now);

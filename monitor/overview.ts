@@ -231,10 +231,8 @@ export class OverviewReader {
     }
     // The digest notices a status change even when the counts stay the same; the counts come
     // with maintenance applied (a window starting or ending shows at the next check).
-    const [summary, counts] = await Promise.all([
-      dashboard.statusSummary(),
-      statusCounts(this.#service.store, this.#now()),
-    ]);
+    const summary = await dashboard.statusSummary();
+    const counts = await statusCounts(this.#service.store, this.#now(), summary.counts);
     if (query && followsStatus(query) && summary.digest !== old.digest) {
       return { kind: "full", overview: await this.overview() };
     }
