@@ -10,6 +10,7 @@
  * default applies (normally `public`). Unqualified names in our SQL then resolve to that schema.
  */
 import postgres from "postgres";
+import { log } from "../../log.ts";
 
 /**
  * BIGINT (ids, epoch ms) and COUNT come back as numbers, not strings: every value we store stays
@@ -44,8 +45,33 @@ export interface PoolOptions {
   keepOpen?: boolean;
 }
 
+/**
+ * npm:postgres 3.4.9 writes a queued chunk from a `setImmediate` after its socket was already
+ * dropped when the server closes a connection mid-write (porsager/postgres #1154, #1208): a
+ * TypeError no caller can catch, which would end the process. The connection is gone either way,
+ * and its queries fail and are retried as for any lost connection, so exactly this error is
+ * logged and not let through; every other uncaught error still ends the process.
+ */
+export function isLostSocketWrite(err: unknown): boolean {
+  return err instanceof TypeError && /reading 'write'/.test(err.message) &&
+    /postgres\/src\/connection\.js/.test(err.stack ?? "");
+}
+
+let guarded = false;
+
+function guardLostSocketWrites(): void {
+  if (guarded) return;
+  guarded = true;
+  globalThis.addEventListener("error", (e) => {
+    if (!isLostSocketWrite(e.error)) return;
+    e.preventDefault();
+    log.warn("postgres.lost_socket_write", { error: e.error.message });
+  });
+}
+
 /** A pool for `url`; no connection is made before the first query. */
 export function connect(url: string, opts: PoolOptions = {}): Sql {
+  guardLostSocketWrites();
   return postgres(url, {
     max: opts.max ?? 10,
     idle_timeout: opts.keepOpen ? 0 : 20,
